@@ -1,0 +1,44 @@
+"""kettutor: simulated ketamine patients for teaching tolerance and sensitization.
+
+An educational model, not medical advice and not a dosing guide.
+
+>>> import kettutor
+>>> result = kettutor.simulate(kettutor.Patient(), kettutor.Regimen.single(dose_mg_per_kg=0.5, infusion_min=40))
+>>> 0.15 < result.plasma_mg_per_l.max() < 0.30
+True
+"""
+
+from ._validate import ValidatedRangeWarning
+from .comedications import COMEDICATIONS, Comedication
+from .effects import ACUTE_EFFECTS, EFFECT_NAMES, EFFECT_UNITS, PHARMACODYNAMICS, AcuteEffect, PharmacodynamicParameters
+from .params import parameter_table
+from .patient import EXAMPLE_PATIENTS, Patient
+from .pk import DISPOSITIONS, Disposition
+from .regimen import DoseEvent, Regimen
+from .result import Exposure, SimulationResult
+from .routes import ROUTES, Route
+from .simulate import simulate
+
+__all__ = [
+    "ACUTE_EFFECTS",
+    "COMEDICATIONS",
+    "DISPOSITIONS",
+    "EFFECT_NAMES",
+    "EFFECT_UNITS",
+    "EXAMPLE_PATIENTS",
+    "PHARMACODYNAMICS",
+    "ROUTES",
+    "AcuteEffect",
+    "Comedication",
+    "Disposition",
+    "DoseEvent",
+    "Exposure",
+    "Patient",
+    "PharmacodynamicParameters",
+    "Regimen",
+    "Route",
+    "SimulationResult",
+    "ValidatedRangeWarning",
+    "parameter_table",
+    "simulate",
+]

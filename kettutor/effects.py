@@ -1,0 +1,125 @@
+"""Pharmacodynamics: effect-site equilibration, acute sigmoid-Emax effects and the slow antidepressant state.
+
+Acute effects follow the effect-site concentration ``Ce`` (racemic-equivalent, mg/L):
+
+.. math::
+
+    \\dot C_e = k_{e0}(C_p - C_e), \\qquad
+    E(C_e) = E_{max} \\frac{C_e^{\\gamma}}{EC_{50}^{\\gamma} + C_e^{\\gamma}}
+
+The antidepressant effect is not a concentration effect: each session triggers a slow "plasticity"
+cascade (signalling ``S`` then benefit ``B``) that outlasts the drug by days (fact 5, phenomenon K4):
+
+.. math::
+
+    \\dot S = k_{trig} H(C_e) - k_{s} S, \\qquad \\dot B = k_{s} S - k_{b} B, \\qquad
+    g = g_{max} \\frac{B}{B_{50} + B}
+
+with ``H`` the same sigmoid as dissociation (Luckenbaugh 2014: dissociation at 40 min predicts the
+antidepressant response). ``g`` is in effect-size units (Hedges g versus placebo). No published
+mechanistic model of the antidepressant time course exists (ketamine-pkpd.md section 8), so the three
+rates are an *illustrative calibration* to Kishimoto 2016: measurable by 2 h, peak near 24 h at
+g ~ 1.0, lost (g < 0.2) by days 10-12 after one 0.5 mg/kg/40 min infusion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import check_choice
+from .params import CitedParameters, cited
+
+
+@dataclass(frozen=True)
+class AcuteEffect(CitedParameters):
+    """A sigmoid Emax concentration-effect relation on the effect-site concentration."""
+
+    name: str = cited("dissociation", "", "effect name", "")
+    ec50_mg_per_l: float = cited(0.15, "mg/L", "effect-site concentration giving half the maximal effect", "")
+    hill: float = cited(2.0, "", "steepness (Hill coefficient)", "")
+    emax_percent: float = cited(100.0, "%", "maximal effect", "scale: % of the maximal effect")
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def of(self, ce_mg_per_l: np.ndarray, ec50_scale: np.ndarray | float = 1.0) -> np.ndarray:
+        """Effect (%) at effect-site concentration ``ce_mg_per_l``; ``ec50_scale`` shifts EC50 (tolerance)."""
+        ratio = np.maximum(ce_mg_per_l, 0.0) / (self.ec50_mg_per_l * ec50_scale)
+        powered = ratio**self.hill
+        return self.emax_percent * powered / (1.0 + powered)
+
+
+def _acute(name: str, ec50: float, ec50_source: str, hill: float, hill_source: str) -> AcuteEffect:
+    return AcuteEffect(
+        name=name, ec50_mg_per_l=ec50, hill=hill, sources=(("ec50_mg_per_l", ec50_source), ("hill", hill_source))
+    )
+
+
+ACUTE_EFFECTS: dict[str, AcuteEffect] = {
+    effect.name: effect
+    for effect in (
+        _acute(
+            "anesthesia", 1.0,
+            "anaesthesia above 1 ug/mL (1972 GC assay paper; Zanos 2018: 1.2-2.4); awakening 0.64 (Idvall 1979)",
+            5.0, "illustrative: steep, so that < 10 % remain anaesthetised at the 0.64 mg/L awakening level",
+        ),
+        _acute(
+            "dissociation", 0.15,
+            "midpoint of 50-250 ng/mL (Bowdle et al. 1998 Anesthesiology; Krystal 1994 via Zanos 2018)",
+            2.0, "illustrative: near-linear rise over 50-250 ng/mL (Bowdle 1998)",
+        ),
+        _acute(
+            "analgesia", 0.10,
+            "analgesia 70-160 ng/mL (Zanos 2018 Table 1); > 0.1 mg/L in adults (Herd 2007)",
+            2.0, "illustrative",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class PharmacodynamicParameters(CitedParameters):
+    """Effect-site link and the slow antidepressant cascade."""
+
+    ke0_per_min: float = cited(
+        0.238, "1/min", "effect-site equilibration rate (t1/2 ~2.9 min)",
+        "Navarrete-Ibacache et al. 2025 J Clin Monit Comput 39:349 (with Domino PK; seen via ketamine.js)",
+    )
+    antidepressant_trigger_per_h: float = cited(
+        1.953, "1/h", "k_trig: signalling produced per hour at full drive",
+        "illustrative calibration: peak B = 1 after 0.5 mg/kg over 40 min (fact 5)",
+    )
+    signalling_rate_per_day: float = cited(
+        2.75, "1/day", "k_s: signalling -> benefit", "illustrative calibration: peak near 24 h (Kishimoto 2016)"
+    )
+    benefit_decay_per_day: float = cited(
+        0.244, "1/day", "k_b: fading of the benefit (t1/2 ~2.8 days)",
+        "illustrative calibration: g < 0.2 by days 10-12 (Kishimoto 2016)",
+    )
+    antidepressant_max_g: float = cited(
+        2.0, "Hedges g", "g_max: largest antidepressant effect", "illustrative: g = 1.0 at B = B50 (Kishimoto 2016 day-1 g ~1.0)"
+    )
+    benefit_half_max: float = cited(1.0, "benefit units", "B50: benefit giving half of g_max", "scale of B (peak after one standard infusion)")
+
+
+PHARMACODYNAMICS = PharmacodynamicParameters()
+
+# Units of each effect as returned by ``SimulationResult.effect`` (used for chart axes).
+EFFECT_UNITS: dict[str, str] = {
+    "anesthesia": "% of maximal effect",
+    "dissociation": "% of maximal effect",
+    "analgesia": "% of maximal effect",
+    "antidepressant": "effect size (Hedges g vs placebo)",
+}
+EFFECT_NAMES: tuple[str, ...] = tuple(EFFECT_UNITS)
+
+
+def check_effect(name: str) -> str:
+    """Validate an effect name, suggesting the closest one on a typo."""
+    return check_choice("effect", name, EFFECT_NAMES)
+
+
+def antidepressant_effect(benefit: np.ndarray, pd: PharmacodynamicParameters = PHARMACODYNAMICS) -> np.ndarray:
+    """Antidepressant effect size g from the benefit state B (Hedges g)."""
+    b = np.maximum(benefit, 0.0)
+    return pd.antidepressant_max_g * b / (pd.benefit_half_max + b)

@@ -1,0 +1,62 @@
+"""Simulated patients: body size, age, sex, comedications and individual parameter multipliers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ._validate import check_choice, check_number, warn_outside
+from .comedications import get_comedication
+from .params import CitedParameters, cited
+
+SEXES = ("female", "male")
+
+
+@dataclass(frozen=True)
+class Patient(CitedParameters):
+    """One simulated patient. The defaults describe a typical 70 kg, 40-year-old adult on no other medicines.
+
+    Individual multipliers (1.0 = typical) let a cohort or a lesson make a patient who clears the drug
+    faster, is more sensitive, and so on.
+    """
+
+    weight_kg: float = cited(70.0, "kg", "body weight", "reference adult of the PK models (Domino; Herd 2007)")
+    age_years: float = cited(40.0, "years", "age", "typical adult")
+    sex: str = cited("male", "", "'female' or 'male'; women clear ketamine ~20 % faster", "Sigtermans et al. 2009 Anesthesiology 111:892")
+    comedications: tuple[str, ...] = field(default=(), metadata={"unit": "", "description": "interacting medicines taken", "source": "kettutor.COMEDICATIONS"})
+    clearance_multiplier: float = cited(1.0, "x", "individual clearance relative to typical", "typical = 1")
+    volume_multiplier: float = cited(1.0, "x", "individual distribution volumes relative to typical", "typical = 1")
+    sensitivity_multiplier: float = cited(1.0, "x", "divides every EC50 (2 = twice as sensitive)", "typical = 1")
+    ke0_multiplier: float = cited(1.0, "x", "individual effect-site equilibration speed", "typical = 1")
+    name: str = cited("typical adult", "", "label for charts", "")
+
+    def __post_init__(self) -> None:
+        weight = check_number("weight_kg", self.weight_kg, "kg", low=3.0, high=250.0, low_inclusive=True)
+        warn_outside("weight_kg", weight, "kg", 40.0, 150.0, "adult PK studies")
+        age = check_number("age_years", self.age_years, "years", low=0.0, high=120.0, low_inclusive=True)
+        warn_outside("age_years", age, "years", 18.0, 90.0, "adult PK studies")
+        check_choice("sex", self.sex, SEXES)
+        if isinstance(self.comedications, str):
+            raise ValueError(
+                f"comedications must be a tuple of names, e.g. ({self.comedications!r},); got the string {self.comedications!r}."
+            )
+        object.__setattr__(self, "comedications", tuple(self.comedications))
+        for name in self.comedications:
+            get_comedication(name)
+        for multiplier in ("clearance_multiplier", "volume_multiplier", "sensitivity_multiplier", "ke0_multiplier"):
+            check_number(multiplier, getattr(self, multiplier), "x typical", low=0.0, high=20.0)
+
+    def with_comedication(self, name: str) -> "Patient":
+        """A copy of this patient who also takes ``name``."""
+        from dataclasses import replace
+
+        return replace(self, comedications=self.comedications + (name,))
+
+
+EXAMPLE_PATIENTS: dict[str, Patient] = {
+    "typical_adult": Patient(),
+    "older_woman": Patient(weight_kg=62.0, age_years=78.0, sex="female", name="older woman (78 y)"),
+    "large_man": Patient(weight_kg=115.0, age_years=45.0, name="large man (115 kg)"),
+    "on_clarithromycin": Patient(comedications=("clarithromycin",), name="adult on clarithromycin"),
+    "on_rifampicin": Patient(comedications=("rifampicin",), name="adult on rifampicin"),
+    "on_benzodiazepine": Patient(comedications=("benzodiazepine",), name="adult on a benzodiazepine"),
+}

@@ -1,0 +1,172 @@
+"""Simulation results: concentrations, effects, session peaks, exposure summaries and tidy export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .effects import EFFECT_NAMES, EFFECT_UNITS, check_effect
+from .engine import EngineOutput
+from .model import ACCUMULATORS, LinearModel
+from .patient import Patient
+from .regimen import Regimen
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Exposure summary of one patient over the simulated time (plasma, racemic or esketamine)."""
+
+    cmax_mg_per_l: float
+    tmax_h: float
+    auc_mg_h_per_l: float
+    norketamine_cmax_mg_per_l: float
+    norketamine_auc_mg_h_per_l: float
+    total_dose_mg: float
+    absorbed_mg: float
+
+
+class SimulationResult:
+    """What :func:`kettutor.simulate` returns for one patient; arrays are numpy, times in hours."""
+
+    def __init__(self, patient: Patient, regimen: Regimen, model: LinearModel, output: EngineOutput, index: int = 0):
+        self.patient = patient
+        self.regimen = regimen
+        self._model = model
+        self._out = output
+        self._i = index
+
+    # ----- time series ----------------------------------------------------------------------------
+    @property
+    def time_h(self) -> np.ndarray:
+        """Output times (h since the start of the simulation)."""
+        return self._out.time_h
+
+    @property
+    def time_days(self) -> np.ndarray:
+        """Output times (days)."""
+        return self._out.time_h / 24.0
+
+    @property
+    def plasma_mg_per_l(self) -> np.ndarray:
+        """Plasma concentration of the parent drug (mg/L = ug/mL)."""
+        return self._out.fast["plasma_mg_per_l"][self._i]
+
+    @property
+    def effect_site_mg_per_l(self) -> np.ndarray:
+        """Effect-site concentration, racemic-ketamine equivalent (mg/L)."""
+        return self._out.fast["ce_mg_per_l"][self._i]
+
+    @property
+    def norketamine_mg_per_l(self) -> np.ndarray:
+        """Plasma concentration of norketamine (mg/L)."""
+        return self._out.fast["norketamine_mg_per_l"][self._i]
+
+    def amount_mg(self, state: str) -> np.ndarray:
+        """Amount in one compartment (mg), e.g. 'central', 'gut', 'norketamine'."""
+        names = self._model.state_names
+        if state not in names:
+            from ._validate import check_choice
+
+            check_choice("state", state, names)
+        return self._out.amounts[self._i, names.index(state)]
+
+    def accumulated(self, name: str) -> np.ndarray:
+        """A running total: 'absorbed_mg', 'eliminated_mg', 'first_pass_mg', 'auc_ketamine_mg_h_per_l', ..."""
+        if name not in ACCUMULATORS:
+            from ._validate import check_choice
+
+            check_choice("running total", name, ACCUMULATORS)
+        return self._out.accumulators[self._i, ACCUMULATORS.index(name)]
+
+    def effect(self, name: str) -> np.ndarray:
+        """Effect ``name`` over time, in :data:`kettutor.EFFECT_UNITS` units."""
+        name = check_effect(name)
+        i = slice(self._i, self._i + 1)
+        return self._model.effect(name, self._out.fast["ce_mg_per_l"][i], self._out.slow[i])[0]
+
+    # ----- per-session summaries ------------------------------------------------------------------
+    @property
+    def session_start_h(self) -> np.ndarray:
+        """Start of each dosing session within the simulated time (h)."""
+        starts = self.regimen.session_start_h
+        return starts[starts <= self.time_h[-1]]
+
+    def session_peaks(self, name: str) -> np.ndarray:
+        """Peak of effect ``name`` in each session, from its start to the next session's start."""
+        name = check_effect(name)
+        out, i = self._out, slice(self._i, self._i + 1)
+        if name == "antidepressant":
+            times = out.edge_time_h
+            values = self._model.effect(name, np.zeros((1, times.size)), out.edge_slow[i])[0]
+        else:
+            times = np.concatenate([out.time_h, out.node_time_h])
+            ce = np.concatenate([out.fast["ce_mg_per_l"][i], out.node_fast["ce_mg_per_l"][i]], axis=1)
+            slow = np.stack(
+                [np.interp(times, out.edge_time_h, s) for s in out.edge_slow[self._i]]
+            )[None]
+            values = self._model.effect(name, ce, slow)[0]
+        return _window_max(times, values, self.session_start_h)
+
+    def relative_session_peaks(self, name: str) -> np.ndarray:
+        """Session peaks as a fraction of the first session's peak (1.0 = same response as the first)."""
+        peaks = self.session_peaks(name)
+        return peaks / peaks[0] if peaks[0] > 0 else np.full_like(peaks, np.nan)
+
+    def session_cmax_mg_per_l(self) -> np.ndarray:
+        """Peak plasma concentration in each session (mg/L)."""
+        out, i = self._out, self._i
+        times = np.concatenate([out.time_h, out.node_time_h])
+        values = np.concatenate([out.fast["plasma_mg_per_l"][i], out.node_fast["plasma_mg_per_l"][i]])
+        return _window_max(times, values, self.session_start_h)
+
+    def exposure(self) -> Exposure:
+        """Cmax, Tmax and AUC over the simulated time for ketamine and norketamine."""
+        out, i = self._out, self._i
+        times = np.concatenate([out.time_h, out.node_time_h])
+        plasma = np.concatenate([out.fast["plasma_mg_per_l"][i], out.node_fast["plasma_mg_per_l"][i]])
+        nk = np.concatenate([out.fast["norketamine_mg_per_l"][i], out.node_fast["norketamine_mg_per_l"][i]])
+        peak = int(np.argmax(plasma))
+        weight = self.patient.weight_kg
+        return Exposure(
+            cmax_mg_per_l=float(plasma[peak]),
+            tmax_h=float(times[peak] - self.regimen.events[0].time_h),
+            auc_mg_h_per_l=float(self.accumulated("auc_ketamine_mg_h_per_l")[-1]),
+            norketamine_cmax_mg_per_l=float(nk.max()),
+            norketamine_auc_mg_h_per_l=float(self.accumulated("auc_norketamine_mg_h_per_l")[-1]),
+            total_dose_mg=float(sum(e.dose_mg(weight) for e in self.regimen.events if e.time_h <= self.time_h[-1])),
+            absorbed_mg=float(self.accumulated("absorbed_mg")[-1]),
+        )
+
+    # ----- export ---------------------------------------------------------------------------------
+    def to_dataframe(self, effects: tuple[str, ...] = EFFECT_NAMES):
+        """Tidy long-form table: one row per time and quantity (columns time_h, time_days, quantity, value, unit)."""
+        import pandas as pd
+
+        series = {
+            "plasma ketamine": (self.plasma_mg_per_l, "mg/L"),
+            "effect-site ketamine": (self.effect_site_mg_per_l, "mg/L"),
+            "plasma norketamine": (self.norketamine_mg_per_l, "mg/L"),
+        }
+        for name in effects:
+            series[name] = (self.effect(name), EFFECT_UNITS[check_effect(name)])
+        frames = [
+            pd.DataFrame({"time_h": self.time_h, "time_days": self.time_days, "quantity": q, "value": v, "unit": u})
+            for q, (v, u) in series.items()
+        ]
+        return pd.concat(frames, ignore_index=True)
+
+    def __repr__(self) -> str:
+        exposure = self.exposure()
+        return (
+            f"SimulationResult({self.patient.name}, {self.regimen.session_count} sessions, "
+            f"{self.time_h[-1] / 24:.1f} days; Cmax {exposure.cmax_mg_per_l * 1000:.0f} ng/mL)"
+        )
+
+
+def _window_max(times: np.ndarray, values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Maximum of ``values`` in each window [starts[k], starts[k+1]) (last window to the end)."""
+    order = np.argsort(times, kind="stable")
+    times, values = times[order], values[order]
+    index = np.searchsorted(times, starts, side="left")
+    return np.maximum.reduceat(values, index)

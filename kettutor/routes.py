@@ -1,0 +1,110 @@
+"""Routes of administration: bioavailability, absorption rate and the share that passes the liver first.
+
+Each route delivers a dose in one of four ways:
+
+- ``intravascular`` (IV bolus or infusion): straight into the central compartment, F = 1.
+- ``depot`` (IM): a fraction F is absorbed first-order from the injection site, bypassing the liver.
+- ``mucosal`` (intranasal, sublingual, rectal): part is absorbed first-order across the mucosa
+  (bypassing the liver); the rest is swallowed and follows the oral path.
+- ``enteral`` (oral): absorbed from the gut and carried through the liver, which extracts ``E_H`` before
+  the drug reaches the circulation (hepatic first-pass). What the liver extracts forms norketamine.
+
+The mucosal share is derived from the route's cited total F and the drug's oral F:
+``direct = (F - F_oral) / (1 - F_oral)``. Absorption runs through two first-order stages (release at
+2 ka, then absorption at ka; see :mod:`kettutor.model`). Absorption rates were calibrated
+(``scripts/calibrate.py``) so that the model's Tmax matches the tabulated Tmax of each route (``shared/science/ketamine-pkpd.md`` section 2a); the
+calibration is checked by ``tests/test_routes.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ._validate import check_choice
+from .params import CitedParameters, cited
+
+
+@dataclass(frozen=True)
+class Route(CitedParameters):
+    """How one route delivers a dose of one drug."""
+
+    name: str = cited("oral", "", "route name", "")
+    drug: str = cited("ketamine", "", "parent drug this route's numbers describe", "")
+    kind: str = cited("enteral", "", "intravascular, depot, mucosal or enteral", "")
+    bioavailability: float = cited(0.20, "fraction", "absolute bioavailability F", "Yanagihara et al. 2003 Biopharm Drug Dispos 24:37")
+    absorption_rate_per_h: float = cited(
+        1.6, "1/h", "first-order absorption rate ka of the non-swallowed share", "calibrated to Tmax"
+    )
+    validated_max_dose_mg_per_kg: float = cited(
+        4.5, "mg/kg", "largest dose the model's sources cover for this route", "Ketalar label"
+    )
+    sources: tuple[tuple[str, str], ...] = ()
+
+
+def _route(name: str, kind: str, f: float, f_source: str, ka: float, ka_source: str, max_dose: float, max_source: str, drug: str = "ketamine") -> Route:
+    return Route(
+        name=name,
+        drug=drug,
+        kind=kind,
+        bioavailability=f,
+        absorption_rate_per_h=ka,
+        validated_max_dose_mg_per_kg=max_dose,
+        sources=(("bioavailability", f_source), ("absorption_rate_per_h", ka_source), ("validated_max_dose_mg_per_kg", max_source)),
+    )
+
+
+ROUTES: dict[str, Route] = {
+    route.name: route
+    for route in (
+        _route("iv_bolus", "intravascular", 1.0, "reference route", 0.0, "not absorbed",
+               4.5, "Ketalar label: IV induction 1-4.5 mg/kg"),
+        _route("iv_infusion", "intravascular", 1.0, "reference route", 0.0, "not absorbed",
+               4.5, "Ketalar label: IV induction 1-4.5 mg/kg"),
+        _route("im", "depot", 0.93, "primidi.com / Clements 1982 (secondary)", 4.02,
+               "calibrated: Tmax 15 min (IM 5-20 min, ketamine-pkpd.md 2a)",
+               13.0, "Ketalar label: IM 9-13 mg/kg"),
+        _route("intranasal", "mucosal", 0.45, "Yanagihara et al. 2003 Biopharm Drug Dispos 24:37", 3.22,
+               "calibrated: Tmax 20 min (14-23 min, Pharmacotherapy 2022;42:298)",
+               1.0, "Pharmacotherapy 2022;42:298: up to 50 mg"),
+        _route("sublingual", "mucosal", 0.30, "Rolan et al. 2014 Br J Clin Pharmacol 77:1011 (29 %); Chong 2006 (32 %)", 1.61,
+               "calibrated: Tmax 0.75 h (Rolan 2014; Chong 2006 0.76 h)",
+               1.0, "Chong et al. 2006 Pain Med; Rolan 2014 (25 mg)"),
+        _route("rectal", "mucosal", 0.30, "Yanagihara et al. 2003 (~30 %)", 1.87,
+               "calibrated: Tmax 40 min (Jantzen et al. 1985 Anaesthesist 34:346, dogs)",
+               1.0, "Yanagihara et al. 2003"),
+        _route("oral", "enteral", 0.20, "Yanagihara et al. 2003 (~20 %); Chong et al. 2006 (23 %)", 0.0,
+               "swallowed doses use Disposition.gut_absorption_rate_per_h",
+               1.0, "Zanos et al. 2018 Pharmacol Rev Table 1 (oral 0.5 mg/kg)"),
+        _route("esketamine_nasal_spray", "mucosal", 0.52,
+               "Perez-Ruixo et al. 2021 Clin Pharmacokinet 60:501: F 54 % (56 mg), 51 % (84 mg)", 5.12,
+               "calibrated: Tmax 30 min after the last device (Spravato label 20-40 min; "
+               "Perez-Ruixo 2021 single-stage ka 2.93 1/h)",
+               1.2, "Spravato label: 84 mg per session", drug="esketamine"),
+    )
+}
+
+SPRAY_DEVICE_MG = 28.0  # Spravato label: one device delivers 28 mg (two sprays)
+SPRAY_DEVICE_GAP_MIN = 5.0  # Spravato label: wait 5 minutes between devices
+
+
+def get_route(name: str) -> Route:
+    """Look up a route by name, suggesting the closest name on a typo."""
+    return ROUTES[check_choice("route", name, ROUTES)]
+
+
+def direct_fraction(route: Route, oral_bioavailability: float) -> float:
+    """Share of a dose absorbed without passing the liver (fraction of dose)."""
+    if route.kind in ("intravascular", "depot"):
+        return route.bioavailability
+    if route.kind == "enteral":
+        return 0.0
+    return (route.bioavailability - oral_bioavailability) / (1.0 - oral_bioavailability)
+
+
+def swallowed_fraction(route: Route, oral_bioavailability: float) -> float:
+    """Share of a dose that reaches the gut and follows the oral path (fraction of dose)."""
+    if route.kind == "enteral":
+        return 1.0
+    if route.kind == "mucosal":
+        return 1.0 - direct_fraction(route, oral_bioavailability)
+    return 0.0
