@@ -10,8 +10,9 @@ Between dosing boundaries the input is constant, so in modal coordinates ``z = V
 
 evaluated for all output times at once. Slow states obey ``s' = S s + G u(t)`` with ``u`` a nonlinear
 function of the effect site; each mode ``mu`` is propagated exactly across panels,
-``y_{j+1} = e^{mu h_j} y_j + q_j``, where ``q_j`` integrates ``e^{mu(t_{j+1}-s)} u(s)`` with 6-point
-Gauss-Legendre nodes on panels that are refined right after every dosing boundary. The panel recurrence
+``y_{j+1} = e^{mu h_j} y_j + q_j``, where ``q_j`` integrates ``e^{mu(t_{j+1}-s)} u(s)`` with Gauss-Legendre
+nodes on panels: 6 points on panels refined right after every dosing boundary, 3 points on panels more
+than ``LATE_PANEL_H`` after one, where the drive is smooth. The panel recurrence
 is a blocked cumulative sum, so the whole year is vectorised.
 """
 
@@ -24,7 +25,10 @@ import numpy as np
 from .model import LinearModel
 from .regimen import Regimen
 
-GAUSS_NODES, GAUSS_WEIGHTS = np.polynomial.legendre.leggauss(6)
+GAUSS_RULES = {order: np.polynomial.legendre.leggauss(order) for order in (3, 6)}
+# Panels starting this long after the last boundary use the 3-point rule: by then the effect site
+# decays on its terminal half-life (hours) and 3 points integrate an hourly panel to ~1e-8.
+LATE_PANEL_H = 6.0
 # Panel edges added after every boundary (h): resolves the fast distribution phase (t1/2 ~0.4 min).
 REFINEMENT_OFFSETS_H = np.array([0.25, 0.5, 1.0, 2.0, 3.5, 5.0]) / 60.0
 MAX_EXPONENT = 600.0  # keeps exp() of a block's span finite in the blocked cumulative sum
@@ -89,21 +93,6 @@ def _phi1(rate: np.ndarray, tau: np.ndarray, exp_rate_tau: np.ndarray) -> np.nda
     return (exp_rate_tau - 1.0) / rate
 
 
-@dataclass(frozen=True)
-class EngineOutput:
-    """What the engine computes: fast outputs, accumulators and slow states at output and node times."""
-
-    time_h: np.ndarray  # (T,)
-    fast: dict[str, np.ndarray]  # name -> (P, T)
-    amounts: np.ndarray  # (P, n, T) state values (amounts mg; effect site mg/L)
-    accumulators: np.ndarray  # (P, n_acc, T)
-    slow: np.ndarray  # (P, ns, T)
-    node_time_h: np.ndarray  # (M,) quadrature nodes, for peak finding
-    node_fast: dict[str, np.ndarray]  # name -> (P, M)
-    edge_time_h: np.ndarray  # (J+1,) panel edges
-    edge_slow: np.ndarray  # (P, ns, J+1)
-
-
 class ModalSolver:
     """Closed-form solution of ``x' = A x + r`` for a schedule, evaluated anywhere."""
 
@@ -154,8 +143,10 @@ class ModalSolver:
         shifted = self.beta / self.lam[:, None, :]
         a = np.einsum("prm,pkm->pkrm", w, self.z_plus + shifted)
         b = np.einsum("prm,pkm->pkr", w, shifted)
-        e = np.exp(self.lam[:, None, :] * tau[None, :, None])  # (P, N, n)
-        return np.einsum("pnrm,pnm->prn", a[:, seg], e) - b[:, seg].transpose(0, 2, 1)
+        active = np.flatnonzero(np.any(a != 0.0, axis=(0, 1, 2)))  # modes never excited or never seen
+        e = np.exp(self.lam[:, None, active] * tau[None, :, None])  # (P, N, n_active)
+        gathered = a[:, seg][..., active]  # (P, N, r, n_active)
+        return np.einsum("pnrm,pnm->prn", gathered, e) - b[:, seg].transpose(0, 2, 1)
 
     def accumulators(self, t: np.ndarray) -> np.ndarray:
         """Accumulator values at times ``t``: shape (P, n_acc, N)."""
@@ -202,6 +193,81 @@ def propagate_modes(mu: np.ndarray, edges: np.ndarray, q: np.ndarray, y0: np.nda
     return out
 
 
+def _panel_forcing(
+    lo: np.ndarray, hi: np.ndarray, order: int, solver: ModalSolver, model: LinearModel, rows: np.ndarray,
+    mu: np.ndarray, uinv: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Panel integrals q (P, m, J) of each slow mode's forcing with ``order``-point Gauss-Legendre."""
+    nodes_x, weights_x = GAUSS_RULES[order]
+    half = 0.5 * (hi - lo)
+    node_t = ((0.5 * (hi + lo))[:, None] + half[:, None] * nodes_x[None, :]).ravel()
+    values = solver.output(rows, node_t)
+    u = model.drives({name: values[:, i] for i, name in enumerate(model.drive_names)})  # (P, nd, M)
+    forcing = np.einsum("pij,pjd,pdm->pim", uinv, model.slow_input, u)
+    decay = np.exp(mu[:, :, None] * (np.repeat(hi, order) - node_t)[None, None, :])
+    weights = (half[:, None] * weights_x[None, :]).ravel()
+    q = (forcing * decay * weights).reshape(forcing.shape[0], mu.shape[1], lo.size, order).sum(axis=-1)
+    return q, node_t, values
+
+
+class EngineOutput:
+    """The solved cascade: fast outputs and slow states at output times; anything else on request."""
+
+    def __init__(self, model: LinearModel, solver: ModalSolver, time_h: np.ndarray, initial_slow: np.ndarray | None):
+        self.model, self.solver, self.time_h = model, solver, time_h
+        count = model.fast_matrix.shape[0]
+        self.output_names = tuple(model.outputs)
+        self._rows = np.stack([model.outputs[name] for name in self.output_names], axis=1)  # (P, r, n)
+        values = solver.output(self._rows, time_h)
+        self.fast = {name: values[:, i] for i, name in enumerate(self.output_names)}
+
+        # slow states: exact modal propagation across Gauss-Legendre panels
+        edges = panel_edges(time_h, solver.schedule.times_h)
+        lo, hi = edges[:-1], edges[1:]
+        since = lo - solver.schedule.times_h[np.searchsorted(solver.schedule.times_h, lo, side="right") - 1]
+        late = since >= LATE_PANEL_H  # far from any boundary: the drive is smooth, a low order is exact enough
+        drive_rows = np.stack([model.outputs[name] for name in model.drive_names], axis=1)
+        mu, uvec, uinv = diagonalise(model.slow_matrix)
+        q = np.zeros((count, mu.shape[1], lo.size))
+        node_t, node_values = [], []
+        for mask, order in ((~late, 6), (late, 3)):
+            if mask.any():
+                q[:, :, mask], t_nodes, v_nodes = _panel_forcing(lo[mask], hi[mask], order, solver, model, drive_rows, mu, uinv)
+                node_t.append(t_nodes)
+                node_values.append(v_nodes)
+        self.node_time_h = np.concatenate(node_t)
+        self._node_drive_values = np.concatenate(node_values, axis=-1)
+        y0 = np.zeros((count, mu.shape[1])) if initial_slow is None else np.einsum("pij,pj->pi", uinv, initial_slow)
+        self.edge_time_h = edges
+        self.edge_slow = np.einsum("pij,pjn->pin", uvec, propagate_modes(mu, edges, q, y0))  # (P, ns, J+1)
+        self.slow = self.edge_slow[:, :, np.searchsorted(edges, time_h)]  # (P, ns, T)
+        self._cache: dict[str, np.ndarray] = {}
+
+    def node_output(self, name: str) -> np.ndarray:
+        """Fast output ``name`` at the quadrature nodes (P, M), for peaks and Cmax."""
+        if name in self.model.drive_names:
+            return self._node_drive_values[:, self.model.drive_names.index(name)]
+        key = f"node:{name}"
+        if key not in self._cache:
+            self._cache[key] = self.solver.output(self.model.outputs[name][:, None, :], self.node_time_h)[:, 0]
+        return self._cache[key]
+
+    @property
+    def amounts(self) -> np.ndarray:
+        """Every state at the output times (P, n, T): amounts in mg, the effect site in mg/L."""
+        if "amounts" not in self._cache:
+            identity = np.broadcast_to(np.eye(self.model.size), (self.model.fast_matrix.shape[0],) + (self.model.size,) * 2)
+            self._cache["amounts"] = self.solver.output(identity, self.time_h)
+        return self._cache["amounts"]
+
+    @property
+    def accumulators(self) -> np.ndarray:
+        """Running totals at the output times (P, n_acc, T)."""
+        if "accumulators" not in self._cache:
+            self._cache["accumulators"] = self.solver.accumulators(self.time_h)
+        return self._cache["accumulators"]
+
+
 def run(
     model: LinearModel,
     schedule: Schedule,
@@ -211,42 +277,4 @@ def run(
     initial_slow: np.ndarray | None = None,
 ) -> EngineOutput:
     """Solve the cascade for ``schedule`` and evaluate it at ``output_times`` (h, sorted)."""
-    solver = ModalSolver(model, schedule, initial_state)
-    count = model.fast_matrix.shape[0]
-    output_names = tuple(model.outputs)
-    rows = np.stack([model.outputs[name] for name in output_names], axis=1)  # (P, r, n)
-    identity = np.broadcast_to(np.eye(model.size), (count, model.size, model.size))
-    fast_values = solver.output(rows, output_times)
-    fast = {name: fast_values[:, i] for i, name in enumerate(output_names)}
-    amounts = solver.output(identity, output_times)
-    accumulators = solver.accumulators(output_times)
-
-    # slow states: Gauss-Legendre panels with exact modal propagation
-    edges = panel_edges(output_times, schedule.times_h)
-    lo, hi = edges[:-1], edges[1:]
-    half = 0.5 * (hi - lo)
-    nodes = (0.5 * (hi + lo))[:, None] + half[:, None] * GAUSS_NODES[None, :]  # (J, 6)
-    node_t = nodes.ravel()
-    node_values = solver.output(rows, node_t)
-    node_fast = {name: node_values[:, i] for i, name in enumerate(output_names)}
-    u = model.drives(node_fast)  # (P, nd, M)
-    mu, uvec, uinv = diagonalise(model.slow_matrix)
-    forcing = np.einsum("pij,pjd,pdm->pim", uinv, model.slow_input, u)  # (P, ms, M)
-    decay = np.exp(mu[:, :, None] * (np.repeat(hi, GAUSS_NODES.size) - node_t)[None, None, :])
-    weights = (half[:, None] * GAUSS_WEIGHTS[None, :]).ravel()
-    q = (forcing * decay * weights).reshape(count, mu.shape[1], lo.size, GAUSS_NODES.size).sum(axis=-1)
-    y0 = np.zeros((count, mu.shape[1])) if initial_slow is None else np.einsum("pij,pj->pi", uinv, initial_slow)
-    y = propagate_modes(mu, edges, q, y0)
-    edge_slow = np.einsum("pij,pjn->pin", uvec, y)
-    index = np.searchsorted(edges, output_times)
-    return EngineOutput(
-        time_h=output_times,
-        fast=fast,
-        amounts=amounts,
-        accumulators=accumulators,
-        slow=edge_slow[:, :, index],
-        node_time_h=node_t,
-        node_fast=node_fast,
-        edge_time_h=edges,
-        edge_slow=edge_slow,
-    )
+    return EngineOutput(model, ModalSolver(model, schedule, initial_state), output_times, initial_slow)

@@ -101,7 +101,7 @@ class SimulationResult:
             values = self._model.effect(name, np.zeros((1, times.size)), out.edge_slow[i])[0]
         else:
             times = np.concatenate([out.time_h, out.node_time_h])
-            ce = np.concatenate([out.fast["ce_mg_per_l"][i], out.node_fast["ce_mg_per_l"][i]], axis=1)
+            ce = np.concatenate([out.fast["ce_mg_per_l"][i], out.node_output("ce_mg_per_l")[i]], axis=1)
             slow = np.stack(
                 [np.interp(times, out.edge_time_h, s) for s in out.edge_slow[self._i]]
             )[None]
@@ -117,15 +117,15 @@ class SimulationResult:
         """Peak plasma concentration in each session (mg/L)."""
         out, i = self._out, self._i
         times = np.concatenate([out.time_h, out.node_time_h])
-        values = np.concatenate([out.fast["plasma_mg_per_l"][i], out.node_fast["plasma_mg_per_l"][i]])
+        values = np.concatenate([out.fast["plasma_mg_per_l"][i], out.node_output("plasma_mg_per_l")[i]])
         return _window_max(times, values, self.session_start_h)
 
     def exposure(self) -> Exposure:
         """Cmax, Tmax and AUC over the simulated time for ketamine and norketamine."""
         out, i = self._out, self._i
         times = np.concatenate([out.time_h, out.node_time_h])
-        plasma = np.concatenate([out.fast["plasma_mg_per_l"][i], out.node_fast["plasma_mg_per_l"][i]])
-        nk = np.concatenate([out.fast["norketamine_mg_per_l"][i], out.node_fast["norketamine_mg_per_l"][i]])
+        plasma = np.concatenate([out.fast["plasma_mg_per_l"][i], out.node_output("plasma_mg_per_l")[i]])
+        nk = np.concatenate([out.fast["norketamine_mg_per_l"][i], out.node_output("norketamine_mg_per_l")[i]])
         peak = int(np.argmax(plasma))
         weight = self.patient.weight_kg
         return Exposure(
