@@ -11,8 +11,7 @@ Between dosing boundaries the input is constant, so in modal coordinates ``z = V
 evaluated for all output times at once. Slow states obey ``s' = S s + G u(t)`` with ``u`` a nonlinear
 function of the effect site; each mode ``mu`` is propagated exactly across panels,
 ``y_{j+1} = e^{mu h_j} y_j + q_j``, where ``q_j`` integrates ``e^{mu(t_{j+1}-s)} u(s)`` with Gauss-Legendre
-nodes on panels: 6 points on panels refined right after every dosing boundary, 3 points on panels more
-than ``LATE_PANEL_H`` after one, where the drive is smooth. The panel recurrence
+nodes on panels refined right after every dosing boundary, with fewer points where the drive is smooth. The panel recurrence
 is a blocked cumulative sum, so the whole year is vectorised.
 """
 
@@ -25,12 +24,15 @@ import numpy as np
 from .model import LinearModel
 from .regimen import Regimen
 
-GAUSS_RULES = {order: np.polynomial.legendre.leggauss(order) for order in (3, 6)}
-# Panels starting this long after the last boundary use the 3-point rule: by then the effect site
-# decays on its terminal half-life (hours) and 3 points integrate an hourly panel to ~1e-8.
+GAUSS_RULES = {order: np.polynomial.legendre.leggauss(order) for order in (3, 4, 6)}
+# Quadrature order by how long after the last boundary a panel starts: 6 points inside the refined zone
+# (fast distribution, steep drive onset), 4 points up to LATE_PANEL_H (smooth, minutes-scale changes), and
+# 3 points later, when the effect site decays on its terminal half-life and an hourly panel is exact to ~1e-8.
+REFINED_ZONE_H = 300.0 / 3600.0
 LATE_PANEL_H = 6.0
-# Panel edges added after every boundary (h): resolves the fast distribution phase (t1/2 ~0.4 min).
-REFINEMENT_OFFSETS_H = np.array([0.25, 0.5, 1.0, 2.0, 3.5, 5.0]) / 60.0
+# Panel edges added after every boundary (h), doubling from 0.1 s to ~3.4 min, then 5 min: after a bolus the
+# effect site crosses the drive's EC50 within about a second, and distribution has a 0.4 min half-life.
+REFINEMENT_OFFSETS_H = np.append(0.1 * 2.0 ** np.arange(12), 300.0) / 3600.0
 MAX_EXPONENT = 600.0  # keeps exp() of a block's span finite in the blocked cumulative sum
 
 
@@ -106,28 +108,33 @@ class ModalSolver:
         k_total = times.size
         beta = np.einsum("pij,pkj->pki", inv, schedule.rates)  # (P, K, n)
         z_plus = np.empty((count, k_total, n))
-        acc_rates_modal = np.einsum("paj,pjm->pam", model.accumulator_rates, vec)  # (P, nacc, n)
-        acc_in = np.einsum("aj,pkj->pka", model.accumulator_inputs, schedule.rates)  # (P, K, nacc)
-        acc_jump = np.einsum("aj,pkj->pka", model.accumulator_inputs, schedule.jumps)
-        acc_plus = np.empty((count, k_total, acc_rates_modal.shape[1]))
         z = np.zeros((count, n)) if initial_state is None else np.einsum("pij,pj->pi", inv, initial_state)
-        acc = np.zeros((count, acc_rates_modal.shape[1]))
         jumps_modal = np.einsum("pij,pkj->pki", inv, schedule.jumps)
         steps = np.diff(times)
+        growth = np.exp(lam[:, None, :] * steps[None, :, None])  # (P, K-1, n)
+        phi = _phi1(lam[:, None, :], steps[None, :, None], growth)
         for k in range(k_total):
             z = z + jumps_modal[:, k]
-            acc = acc + acc_jump[:, k]
             z_plus[:, k] = z
-            acc_plus[:, k] = acc
             if k + 1 < k_total:
-                h = steps[k]
-                e = np.exp(lam * h)
-                p1 = _phi1(lam, h, e)
-                integral = z * p1 + beta[:, k] * (p1 - h) / lam
-                acc = acc + np.einsum("pam,pm->pa", acc_rates_modal, integral) + acc_in[:, k] * h
-                z = z * e + beta[:, k] * p1
-        self.z_plus, self.beta, self.acc_plus, self.acc_in = z_plus, beta, acc_plus, acc_in
-        self.acc_rates_modal = acc_rates_modal
+                z = z * growth[:, k] + beta[:, k] * phi[:, k]
+        self.z_plus, self.beta, self._steps, self._phi = z_plus, beta, steps, phi
+        self._acc_plus: np.ndarray | None = None
+
+    def _accumulators_at_boundaries(self) -> np.ndarray:
+        """Running totals just after each boundary (P, K, n_acc), by exact integration of each segment."""
+        if self._acc_plus is None:
+            model, schedule, lam = self.model, self.schedule, self.lam
+            self.acc_rates_modal = np.einsum("paj,pjm->pam", model.accumulator_rates, self.vec)  # (P, nacc, n)
+            self.acc_in = np.einsum("aj,pkj->pka", model.accumulator_inputs, schedule.rates)  # (P, K, nacc)
+            acc_jump = np.einsum("aj,pkj->pka", model.accumulator_inputs, schedule.jumps)
+            h = self._steps[None, :, None]
+            integral = self.z_plus[:, :-1] * self._phi + self.beta[:, :-1] * (self._phi - h) / lam[:, None, :]
+            gained = np.einsum("pam,pkm->pka", self.acc_rates_modal, integral) + self.acc_in[:, :-1] * h
+            increments = acc_jump.copy()
+            increments[:, 1:] += gained
+            self._acc_plus = np.cumsum(increments, axis=1)
+        return self._acc_plus
 
     def _segments(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         seg = np.searchsorted(self.schedule.times_h, t, side="right") - 1
@@ -145,17 +152,18 @@ class ModalSolver:
         b = np.einsum("prm,pkm->pkr", w, shifted)
         active = np.flatnonzero(np.any(a != 0.0, axis=(0, 1, 2)))  # modes never excited or never seen
         e = np.exp(self.lam[:, None, active] * tau[None, :, None])  # (P, N, n_active)
-        gathered = a[:, seg][..., active]  # (P, N, r, n_active)
-        return np.einsum("pnrm,pnm->prn", gathered, e) - b[:, seg].transpose(0, 2, 1)
+        gathered = np.take(a[..., active], seg, axis=1)  # (P, N, r, n_active)
+        return np.einsum("pnrm,pnm->prn", gathered, e) - np.take(b, seg, axis=1).transpose(0, 2, 1)
 
     def accumulators(self, t: np.ndarray) -> np.ndarray:
         """Accumulator values at times ``t``: shape (P, n_acc, N)."""
+        acc_plus = self._accumulators_at_boundaries()
         seg, tau = self._segments(t)
         lam = self.lam[:, None, :]
         e = np.exp(lam * tau[None, :, None])
         p1 = _phi1(lam, tau[None, :, None], e)
         integral = self.z_plus[:, seg] * p1 + self.beta[:, seg] * (p1 - tau[None, :, None]) / lam
-        value = self.acc_plus[:, seg] + np.einsum("pam,pnm->pna", self.acc_rates_modal, integral)
+        value = acc_plus[:, seg] + np.einsum("pam,pnm->pna", self.acc_rates_modal, integral)
         value = value + self.acc_in[:, seg] * tau[None, :, None]
         return value.transpose(0, 2, 1)
 
@@ -225,12 +233,13 @@ class EngineOutput:
         edges = panel_edges(time_h, solver.schedule.times_h)
         lo, hi = edges[:-1], edges[1:]
         since = lo - solver.schedule.times_h[np.searchsorted(solver.schedule.times_h, lo, side="right") - 1]
-        late = since >= LATE_PANEL_H  # far from any boundary: the drive is smooth, a low order is exact enough
+        order_of_panel = np.select([since < REFINED_ZONE_H, since < LATE_PANEL_H], [6, 4], 3)
         drive_rows = np.stack([model.outputs[name] for name in model.drive_names], axis=1)
         mu, uvec, uinv = diagonalise(model.slow_matrix)
         q = np.zeros((count, mu.shape[1], lo.size))
         node_t, node_values = [], []
-        for mask, order in ((~late, 6), (late, 3)):
+        for order in (6, 4, 3):
+            mask = order_of_panel == order
             if mask.any():
                 q[:, :, mask], t_nodes, v_nodes = _panel_forcing(lo[mask], hi[mask], order, solver, model, drive_rows, mu, uinv)
                 node_t.append(t_nodes)
