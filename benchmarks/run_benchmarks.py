@@ -1,0 +1,101 @@
+"""Speed benchmarks, measured side by side in one run (python benchmarks/run_benchmarks.py [--record]).
+
+Single patient (issue [1]): a 70 kg patient, 0.5 mg/kg IV over 40 min twice weekly for 4 weeks then weekly
+to one year; output every 5 min for 6 h after each dose and hourly otherwise. The fast engine's median
+time is compared with the solve_ivp reference of the same model at rtol 1e-6.
+
+``--record`` rewrites docs/benchmarks.md with the results. Exit status 1 if a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+import kettutor
+from kettutor.model import build_model
+from kettutor.reference import solve_reference
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_MEDIAN_MS = 10.0
+TARGET_SPEEDUP = 100.0
+
+
+def one_year_regimen() -> kettutor.Regimen:
+    induction = kettutor.Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=3.5, duration_days=28)
+    maintenance = kettutor.Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=7, duration_days=337)
+    return induction.then(maintenance)
+
+
+def time_fast(patient, regimen, repeats: int) -> tuple[list[float], kettutor.SimulationResult]:
+    """Seconds per call: simulate, then read plasma and every effect (what a slider redraw needs)."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = kettutor.simulate(patient, regimen, days=365)
+        for effect in kettutor.EFFECT_NAMES:
+            result.effect(effect)
+        times.append(time.perf_counter() - start)
+    return times, result
+
+
+def time_reference(patient, regimen, output_times, repeats: int):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model = build_model([patient], regimen)
+        reference = solve_reference(model, regimen, output_times, rtol=1e-6, atol=1e-9)
+        times.append(time.perf_counter() - start)
+    return times, reference
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record", action="store_true", help="rewrite docs/benchmarks.md")
+    parser.add_argument("--repeats", type=int, default=50)
+    args = parser.parse_args()
+
+    patient, regimen = kettutor.Patient(), one_year_regimen()
+    time_fast(patient, regimen, 3)  # warm-up
+    fast_times, result = time_fast(patient, regimen, args.repeats)
+    ref_times, reference = time_reference(patient, regimen, result.time_h, 3)
+    fast_ms = statistics.median(fast_times) * 1000
+    ref_ms = statistics.median(ref_times) * 1000
+    speedup = ref_ms / fast_ms
+    plasma_dev = np.max(np.abs(result.plasma_mg_per_l - reference.fast["plasma_mg_per_l"])) / result.plasma_mg_per_l.max()
+    ok = fast_ms <= TARGET_MEDIAN_MS and speedup >= TARGET_SPEEDUP
+    rows = [
+        ("sessions / output points", f"{regimen.session_count} / {result.time_h.size}"),
+        ("fast engine, median of %d" % args.repeats, f"{fast_ms:.2f} ms (target <= {TARGET_MEDIAN_MS:g} ms)"),
+        ("fast engine, min / max", f"{min(fast_times) * 1000:.2f} / {max(fast_times) * 1000:.2f} ms"),
+        ("solve_ivp reference (LSODA, rtol 1e-6), median of 3", f"{ref_ms:.0f} ms"),
+        ("speed-up", f"{speedup:.0f}x (target >= {TARGET_SPEEDUP:g}x)"),
+        ("max plasma deviation, rtol-1e-6 reference vs fast", f"{plasma_dev:.1e} of Cmax"),
+    ]
+    table = "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows])
+    print(table)
+    print("PASS" if ok else "FAIL: a target was missed")
+    if args.record:
+        machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}"
+        (ROOT / "docs" / "benchmarks.md").write_text(
+            "# Benchmarks\n\n"
+            "Measured by `python benchmarks/run_benchmarks.py --record` on " + str(date.today()) + f" ({machine}).\n\n"
+            "## One patient, one year (issue [1])\n\n"
+            "70 kg patient; 0.5 mg/kg IV over 40 min twice weekly for 4 weeks, then weekly to one year; output "
+            "every 5 min for 6 h after each dose and hourly otherwise. The fast time covers `simulate()` and "
+            "reading every effect; the reference integrates the same model with `scipy.integrate.solve_ivp`.\n\n"
+            + table + "\n"
+        )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
