@@ -24,6 +24,9 @@ class Comedication(CitedParameters):
     )
     antidepressant_drive_multiplier: float = cited(1.0, "x", "scales the antidepressant trigger", "no interaction")
     dissociation_multiplier: float = cited(1.0, "x", "scales the maximal dissociative effect", "no interaction")
+    nmda_blockade: float = cited(
+        0.0, "drive units", "constant NMDA blockade added to the tolerance drive (cross-tolerance)", "no interaction"
+    )
     note: str = cited("", "", "what the study found", "")
     sources: tuple[tuple[str, str], ...] = ()
 
@@ -78,6 +81,26 @@ COMEDICATIONS: dict[str, Comedication] = {
                 "halving dissociation is an illustrative magnitude"
             ),
             sources=(("dissociation_multiplier", "Anand et al. 2000 Arch Gen Psychiatry 57:270"),),
+        ),
+        # Cross-tolerance (T6): no human cross-tolerance data exist (ketamine-pkpd.md 7b). Magnitudes are
+        # illustrative, ordered by how fully each substitutes for an NMDA channel blocker in rats.
+        Comedication(
+            name="memantine",
+            nmda_blockade=0.02,
+            note="NMDA channel blocker; fully substitutes for dizocilpine in rats (ED50 9.7 mg/kg)",
+            sources=(("nmda_blockade", "illustrative; Nicholson et al. 1996 Neuropharmacology (full substitution)"),),
+        ),
+        Comedication(
+            name="dextromethorphan",
+            nmda_blockade=0.01,
+            note="NMDA antagonist; only partially substitutes for dizocilpine in rats",
+            sources=(("nmda_blockade", "illustrative; Nicholson et al. 1996 (partial substitution, 46 mg/kg)"),),
+        ),
+        Comedication(
+            name="nitrous_oxide",
+            nmda_blockade=0.01,
+            note="frequent recreational use; 80 % N2O occludes NMDA receptor currents",
+            sources=(("nmda_blockade", "illustrative; Mennerick et al. 1998 J Neurosci 18:9716"),),
         ),
     )
 }

@@ -44,9 +44,13 @@ class AcuteEffect(CitedParameters):
 
     def of(self, ce_mg_per_l: np.ndarray, ec50_scale: np.ndarray | float = 1.0) -> np.ndarray:
         """Effect (%) at effect-site concentration ``ce_mg_per_l``; ``ec50_scale`` shifts EC50 (tolerance)."""
-        ratio = np.maximum(ce_mg_per_l, 0.0) / (self.ec50_mg_per_l * ec50_scale)
-        powered = ratio**self.hill
-        return self.emax_percent * powered / (1.0 + powered)
+        return self.emax_percent * sigmoid(ce_mg_per_l / (self.ec50_mg_per_l * ec50_scale), self.hill)
+
+
+def sigmoid(ratio: np.ndarray, hill: float) -> np.ndarray:
+    """Hill function r^n / (1 + r^n) of a concentration ratio r = C / EC50 (negative r counts as 0)."""
+    powered = np.maximum(ratio, 0.0) ** hill
+    return powered / (1.0 + powered)
 
 
 def _acute(name: str, ec50: float, ec50_source: str, hill: float, hill_source: str) -> AcuteEffect:
@@ -71,6 +75,11 @@ ACUTE_EFFECTS: dict[str, AcuteEffect] = {
         _acute(
             "analgesia", 0.10,
             "analgesia 70-160 ng/mL (Zanos 2018 Table 1); > 0.1 mg/L in adults (Herd 2007)",
+            2.0, "illustrative",
+        ),
+        _acute(
+            "locomotor", 0.18,
+            "'drug high' EC50 0.3 nmol/mL S-ketamine (Simons et al. 2022) x 2.5 racemic-equivalent potency",
             2.0, "illustrative",
         ),
     )
@@ -110,6 +119,8 @@ EFFECT_UNITS: dict[str, str] = {
     "dissociation": "% of maximal effect",
     "analgesia": "% of maximal effect",
     "antidepressant": "effect size (Hedges g vs placebo)",
+    "locomotor": "% of maximal effect",
+    "craving": "% of maximal craving",
 }
 EFFECT_NAMES: tuple[str, ...] = tuple(EFFECT_UNITS)
 

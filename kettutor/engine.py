@@ -29,6 +29,9 @@ GAUSS_RULES = {order: np.polynomial.legendre.leggauss(order) for order in (3, 4,
 # (fast distribution, steep drive onset), 4 points up to LATE_PANEL_H (smooth, minutes-scale changes), and
 # 3 points later, when the effect site decays on its terminal half-life and an hourly panel is exact to ~1e-8.
 REFINED_ZONE_H = 300.0 / 3600.0
+# Kinks of non-smooth drives become panel edges for small batches; a large cohort shares one time grid,
+# where every patient's kinks would multiply the panels, so it keeps the (slightly less exact) plain grid.
+MAX_PATIENTS_WITH_KINK_EDGES = 8
 LATE_PANEL_H = 6.0
 # Panel edges added after every boundary (h), doubling from 0.1 s to ~3.4 min, then 5 min: after a bolus the
 # effect site crosses the drive's EC50 within about a second, and distribution has a 0.4 min half-life.
@@ -177,6 +180,43 @@ def panel_edges(output_times: np.ndarray, boundaries: np.ndarray) -> np.ndarray:
     return edges
 
 
+def kink_times(solver: "ModalSolver", rows: np.ndarray, edges: np.ndarray, iterations: int = 8) -> np.ndarray:
+    """Times where the linear outputs ``rows`` (P, k, n) cross zero between consecutive ``edges``.
+
+    A drive like max(f(C_e) - f(C_h), 0) has a kink there; making it a panel edge keeps Gauss-Legendre
+    exact on both sides. Newton steps use the exact derivative ``rows @ A``, safeguarded by bisection.
+    """
+    values = solver.output(rows, edges)  # (P, k, E)
+    change = np.signbit(values[..., :-1]) != np.signbit(values[..., 1:])
+    patient, row, panel = np.nonzero(change)
+    if panel.size == 0:
+        return np.empty(0)
+    slope_rows = np.einsum("pkn,pnm->pkm", rows, solver.model.fast_matrix)
+    lo, hi = edges[panel], edges[panel + 1]
+    f_lo, f_hi = values[patient, row, panel], values[patient, row, panel + 1]
+    t = lo + (hi - lo) * f_lo / (f_lo - f_hi)
+    for _ in range(iterations):
+        both = np.stack([rows[patient, row], slope_rows[patient, row]], axis=1)  # (R, 2, n)
+        f, slope = _pointwise_outputs(solver, patient, both, t)
+        inside = lo + (hi - lo) * 0.5
+        newton = t - f / np.where(slope == 0.0, np.inf, slope)
+        lo = np.where(np.signbit(f) == np.signbit(f_lo), t, lo)
+        hi = np.where(np.signbit(f) == np.signbit(f_lo), hi, t)
+        t = np.where((newton > lo) & (newton < hi), newton, inside)
+    return np.unique(t)
+
+
+def _pointwise_outputs(solver: "ModalSolver", patient: np.ndarray, rows: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Outputs rows[r] (R, 2, n) of patient[r] at time t[r]: each crossing with its own patient and time."""
+    seg, tau = solver._segments(t)
+    lam = solver.lam[patient]  # (R, n)
+    z = solver.z_plus[patient, seg] + solver.beta[patient, seg] / lam
+    modal = z * np.exp(lam * tau[:, None]) - solver.beta[patient, seg] / lam  # (R, n)
+    w = np.einsum("rjn,rnm->rjm", rows, solver.vec[patient])
+    out = np.einsum("rjm,rm->rj", w, modal)
+    return out[:, 0], out[:, 1]
+
+
 def propagate_modes(mu: np.ndarray, edges: np.ndarray, q: np.ndarray, y0: np.ndarray) -> np.ndarray:
     """Solve ``y_{j+1} = exp(mu h_j) y_j + q_j`` for every edge with a blocked cumulative sum.
 
@@ -201,61 +241,137 @@ def propagate_modes(mu: np.ndarray, edges: np.ndarray, q: np.ndarray, y0: np.nda
     return out
 
 
-def _panel_forcing(
-    lo: np.ndarray, hi: np.ndarray, order: int, solver: ModalSolver, model: LinearModel, rows: np.ndarray,
-    mu: np.ndarray, uinv: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Panel integrals q (P, m, J) of each slow mode's forcing with ``order``-point Gauss-Legendre."""
-    nodes_x, weights_x = GAUSS_RULES[order]
-    half = 0.5 * (hi - lo)
-    node_t = ((0.5 * (hi + lo))[:, None] + half[:, None] * nodes_x[None, :]).ravel()
-    values = solver.output(rows, node_t)
-    u = model.drives({name: values[:, i] for i, name in enumerate(model.drive_names)})  # (P, nd, M)
-    forcing = np.einsum("pij,pjd,pdm->pim", uinv, model.slow_input, u)
-    decay = np.exp(mu[:, :, None] * (np.repeat(hi, order) - node_t)[None, None, :])
-    weights = (half[:, None] * weights_x[None, :]).ravel()
-    q = (forcing * decay * weights).reshape(forcing.shape[0], mu.shape[1], lo.size, order).sum(axis=-1)
-    return q, node_t, values
+def _integration_matrix(order: int) -> np.ndarray:
+    """Q with Q[i, k] = integral from -1 to x_i of the k-th Lagrange basis polynomial on the Gauss nodes x.
+
+    ``(h/2) Q f`` integrates the interpolant of nodal values ``f`` from a panel's start to each node.
+    """
+    nodes, _ = GAUSS_RULES[order]
+    basis = np.linalg.inv(np.polynomial.legendre.legvander(nodes, order - 1))  # column k: Legendre coefficients
+    q = np.empty((order, order))
+    for k in range(order):
+        antiderivative = np.polynomial.legendre.legint(basis[:, k], lbnd=-1.0)
+        q[:, k] = np.polynomial.legendre.legval(nodes, antiderivative)
+    return q
+
+
+INTEGRATION_MATRICES = {order: _integration_matrix(order) for order in GAUSS_RULES}
+
+
+@dataclass(frozen=True)
+class _PanelGroup:
+    """Panels integrated with one Gauss-Legendre order, and what the engine knows at their nodes."""
+
+    order: int
+    index: np.ndarray  # which panels (positions in the edge list)
+    lo: np.ndarray
+    hi: np.ndarray
+    node_t: np.ndarray  # (J_g * order,)
+    fast: dict[str, np.ndarray]  # drive outputs at the nodes, (P, M_g)
+
+
+def _modal_panel_integrals(group: _PanelGroup, mu: np.ndarray, forcing: np.ndarray) -> np.ndarray:
+    """q (P, m, J_g): integral over each panel of e^{mu (t_end - s)} forcing(s), by Gauss-Legendre."""
+    _, weights_x = GAUSS_RULES[group.order]
+    decay = np.exp(mu[:, :, None] * (np.repeat(group.hi, group.order) - group.node_t)[None, None, :])
+    weights = (0.5 * (group.hi - group.lo)[:, None] * weights_x[None, :]).ravel()
+    return (forcing * decay * weights).reshape(forcing.shape[0], mu.shape[1], group.lo.size, group.order).sum(axis=-1)
+
+
+def _modal_node_values(group: _PanelGroup, mu: np.ndarray, forcing: np.ndarray, y_start: np.ndarray) -> np.ndarray:
+    """Modal states at the nodes (P, m, M_g) from their values at panel starts ``y_start`` (P, m, J_g).
+
+    y(s_i) = e^{mu (s_i - t_j)} [y_j + (h/2) sum_k Q_ik e^{-mu (s_k - t_j)} f(s_k)], the spectral integral
+    of the interpolated integrand (as accurate as the panel's Gauss rule).
+    """
+    count, modes = forcing.shape[:2]
+    since = (group.node_t - np.repeat(group.lo, group.order))[None, None, :]
+    scaled = (forcing * np.exp(-mu[:, :, None] * since)).reshape(count, modes, group.lo.size, group.order)
+    half = 0.5 * (group.hi - group.lo)
+    integral = np.einsum("ik,pmjk->pmji", INTEGRATION_MATRICES[group.order], scaled) * half[None, None, :, None]
+    values = (y_start[..., None] + integral).reshape(count, modes, -1)
+    return values * np.exp(mu[:, :, None] * since)
 
 
 class EngineOutput:
     """The solved cascade: fast outputs and slow states at output times; anything else on request."""
 
-    def __init__(self, model: LinearModel, solver: ModalSolver, time_h: np.ndarray, initial_slow: np.ndarray | None):
+    def __init__(
+        self,
+        model: LinearModel,
+        solver: ModalSolver,
+        time_h: np.ndarray,
+        initial_slow: np.ndarray | None = None,
+    ):
         self.model, self.solver, self.time_h = model, solver, time_h
-        count = model.fast_matrix.shape[0]
         self.output_names = tuple(model.outputs)
-        self._rows = np.stack([model.outputs[name] for name in self.output_names], axis=1)  # (P, r, n)
-        values = solver.output(self._rows, time_h)
+        rows = np.stack([model.outputs[name] for name in self.output_names], axis=1)  # (P, r, n)
+        values = solver.output(rows, time_h)
         self.fast = {name: values[:, i] for i, name in enumerate(self.output_names)}
 
-        # slow states: exact modal propagation across Gauss-Legendre panels
         edges = panel_edges(time_h, solver.schedule.times_h)
-        lo, hi = edges[:-1], edges[1:]
-        since = lo - solver.schedule.times_h[np.searchsorted(solver.schedule.times_h, lo, side="right") - 1]
-        order_of_panel = np.select([since < REFINED_ZONE_H, since < LATE_PANEL_H], [6, 4], 3)
-        drive_rows = np.stack([model.outputs[name] for name in model.drive_names], axis=1)
-        mu, uvec, uinv = diagonalise(model.slow_matrix)
-        q = np.zeros((count, mu.shape[1], lo.size))
-        node_t, node_values = [], []
-        for order in (6, 4, 3):
-            mask = order_of_panel == order
-            if mask.any():
-                q[:, :, mask], t_nodes, v_nodes = _panel_forcing(lo[mask], hi[mask], order, solver, model, drive_rows, mu, uinv)
-                node_t.append(t_nodes)
-                node_values.append(v_nodes)
-        self.node_time_h = np.concatenate(node_t)
-        self._node_drive_values = np.concatenate(node_values, axis=-1)
-        y0 = np.zeros((count, mu.shape[1])) if initial_slow is None else np.einsum("pij,pj->pi", uinv, initial_slow)
+        if model.kink_rows.shape[1] and model.kink_rows.shape[0] <= MAX_PATIENTS_WITH_KINK_EDGES:
+            edges = np.union1d(edges, kink_times(solver, model.kink_rows, edges))
+        groups = self._panel_groups(edges)
+        count = model.fast_matrix.shape[0]
+        initial = model.slow_initial if initial_slow is None else initial_slow
+        # each stage: exact propagation across panels; all but the last also evaluated at the nodes,
+        # where later stages' drives read them
+        earlier_nodes = [np.zeros((count, 0, g.node_t.size)) for g in groups]
+        edge_states, offset = [], 0
+        for number, stage in enumerate(model.stages):
+            size = stage.matrix.shape[1]
+            mu, vec, inv = diagonalise(stage.matrix)
+            forcing = [
+                np.einsum("pij,pjd,pdm->pim", inv, stage.input, stage.drives(g.fast, earlier))
+                for g, earlier in zip(groups, earlier_nodes)
+            ]
+            q = np.zeros((count, size, edges.size - 1))
+            for group, f in zip(groups, forcing):
+                q[:, :, group.index] = _modal_panel_integrals(group, mu, f)
+            y = propagate_modes(mu, edges, q, np.einsum("pij,pj->pi", inv, initial[:, offset : offset + size]))
+            edge_states.append(np.einsum("pij,pjn->pin", vec, y))
+            if number + 1 < len(model.stages):
+                earlier_nodes = [
+                    np.concatenate(
+                        [earlier, np.einsum("pij,pjm->pim", vec, _modal_node_values(g, mu, f, y[:, :, g.index]))], axis=1
+                    )
+                    for g, f, earlier in zip(groups, forcing, earlier_nodes)
+                ]
+            offset += size
+
         self.edge_time_h = edges
-        self.edge_slow = np.einsum("pij,pjn->pin", uvec, propagate_modes(mu, edges, q, y0))  # (P, ns, J+1)
+        self.edge_slow = np.concatenate(edge_states, axis=1)  # (P, ns, J+1)
         self.slow = self.edge_slow[:, :, np.searchsorted(edges, time_h)]  # (P, ns, T)
+        self.node_time_h = np.concatenate([g.node_t for g in groups])
+        self.node_slow = np.concatenate(earlier_nodes, axis=-1)  # (P, states of all but the last stage, M)
+        self._node_drive_values = {name: np.concatenate([g.fast[name] for g in groups], axis=-1) for name in model.drive_names}
         self._cache: dict[str, np.ndarray] = {}
+
+    def _panel_groups(self, edges: np.ndarray) -> list[_PanelGroup]:
+        """Split panels by quadrature order and evaluate the drive outputs at their nodes."""
+        boundaries = self.solver.schedule.times_h
+        lo, hi = edges[:-1], edges[1:]
+        since = lo - boundaries[np.searchsorted(boundaries, lo, side="right") - 1]
+        order_of_panel = np.select([since < REFINED_ZONE_H, since < LATE_PANEL_H], [6, 4], 3)
+        drive_rows = np.stack([self.model.outputs[name] for name in self.model.drive_names], axis=1)
+        groups = []
+        for order in (6, 4, 3):
+            index = np.flatnonzero(order_of_panel == order)
+            if index.size == 0:
+                continue
+            nodes_x, _ = GAUSS_RULES[order]
+            g_lo, g_hi = lo[index], hi[index]
+            node_t = (0.5 * (g_hi + g_lo)[:, None] + 0.5 * (g_hi - g_lo)[:, None] * nodes_x[None, :]).ravel()
+            values = self.solver.output(drive_rows, node_t)
+            fast = {name: values[:, i] for i, name in enumerate(self.model.drive_names)}
+            groups.append(_PanelGroup(order, index, g_lo, g_hi, node_t, fast))
+        return groups
 
     def node_output(self, name: str) -> np.ndarray:
         """Fast output ``name`` at the quadrature nodes (P, M), for peaks and Cmax."""
-        if name in self.model.drive_names:
-            return self._node_drive_values[:, self.model.drive_names.index(name)]
+        if name in self._node_drive_values:
+            return self._node_drive_values[name]
         key = f"node:{name}"
         if key not in self._cache:
             self._cache[key] = self.solver.output(self.model.outputs[name][:, None, :], self.node_time_h)[:, 0]
@@ -263,7 +379,7 @@ class EngineOutput:
 
     @property
     def amounts(self) -> np.ndarray:
-        """Every state at the output times (P, n, T): amounts in mg, the effect site in mg/L."""
+        """Every state at the output times (P, n, T): amounts in mg, concentrations in mg/L."""
         if "amounts" not in self._cache:
             identity = np.broadcast_to(np.eye(self.model.size), (self.model.fast_matrix.shape[0],) + (self.model.size,) * 2)
             self._cache["amounts"] = self.solver.output(identity, self.time_h)

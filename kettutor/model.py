@@ -6,8 +6,11 @@ The model is a feed-forward cascade, which is what lets :mod:`kettutor.engine` s
    fast and slow peripheral compartments, effect site, norketamine, the gut and one absorption depot
    per route used. Solved in closed form.
 2. **Drives** ``u = h(C_e)``: instantaneous nonlinear functions of fast outputs (sigmoid receptor drive).
-3. **Slow linear system** ``s' = S s + G u(t)``: the antidepressant cascade (and, later, adaptation).
-   Solved by exact exponential propagation with Gauss-Legendre quadrature of the drives.
+3. **Slow linear systems** ``s' = S s + G u(t)`` in stages. Stage 1 (tolerance precursor, fast tolerance,
+   sensitization) is driven by functions of fast outputs only; each later stage by functions of fast
+   outputs *and* earlier stages' states (stage 2: slow tolerance; stage 3: the antidepressant cascade and
+   dependence). Solved by exact exponential propagation with Gauss-Legendre quadrature of the drives
+   (:mod:`kettutor.engine`).
 4. **Effects**: nonlinear functions of fast outputs and slow states.
 
 Everything is batched over a leading patient axis ``P`` so that cohorts reuse the same code.
@@ -21,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .comedications import get_comedication
-from .effects import ACUTE_EFFECTS, PHARMACODYNAMICS, PharmacodynamicParameters, antidepressant_effect
+from .adaptation import ADAPTATION, ADJUNCT_BENEFIT_DECAY_MULTIPLIER, LN2, AdaptationParameters
+from .effects import ACUTE_EFFECTS, PHARMACODYNAMICS, PharmacodynamicParameters, antidepressant_effect, sigmoid
 from .patient import Patient
 from .pk import (
     ALLOMETRIC_CLEARANCE_EXPONENT,
@@ -34,14 +38,32 @@ from .pk import (
 from .regimen import HOURS_PER_DAY, Regimen
 from .routes import direct_fraction, get_route, swallowed_fraction
 
-CENTRAL, PERIPHERAL_FAST, PERIPHERAL_SLOW, EFFECT_SITE, NORKETAMINE, GUT_LUMEN, GUT = range(7)
-FIXED_STATES = ("central", "peripheral_fast", "peripheral_slow", "effect_site", "norketamine", "gut_lumen", "gut")
+CENTRAL, PERIPHERAL_FAST, PERIPHERAL_SLOW, EFFECT_SITE, HABITUATION, NORKETAMINE, GUT_LUMEN, GUT = range(8)
+FIXED_STATES = (
+    "central", "peripheral_fast", "peripheral_slow", "effect_site", "habituation_site", "norketamine", "gut_lumen", "gut",
+)
 # Absorption runs through two first-order stages: release at RELEASE_RATE_RATIO x ka, then absorption at ka.
 # A single stage into Domino's small central volume (4.4 L) peaks within minutes whatever ka is, so it
 # cannot give the tabulated Tmax of 45-60 min; two distinct rates keep the rate matrix diagonalisable.
 RELEASE_RATE_RATIO = 2.0
 ACCUMULATORS = ("absorbed_mg", "eliminated_mg", "first_pass_mg", "auc_ketamine_mg_h_per_l", "auc_norketamine_mg_h_per_l")
-SLOW_STATES = ("signalling", "benefit")
+STAGE_STATES = (
+    ("tolerance_precursor", "tolerance_fast", "sensitization"),
+    ("tolerance_slow",),
+    ("signalling", "benefit", "dependence"),
+)
+SLOW_STATES = tuple(name for stage in STAGE_STATES for name in stage)
+PRECURSOR, TOLERANCE_FAST, SENSITIZATION, TOLERANCE_SLOW, SIGNALLING, BENEFIT, DEPENDENCE = range(7)
+
+
+@dataclass(frozen=True)
+class SlowStage:
+    """One stage of slow linear states ``s' = S s + G u``; its drives ``u`` read fast outputs at the
+    quadrature nodes and the states of all earlier stages there (``(P, n_earlier, M)``)."""
+
+    matrix: np.ndarray  # (P, n, n), 1/h
+    input: np.ndarray  # (P, n, d)
+    drives: Callable[[dict[str, np.ndarray], np.ndarray], np.ndarray]  # -> (P, d, M)
 
 
 @dataclass(frozen=True)
@@ -63,6 +85,8 @@ class PatientParameters:
     ec50_scale: np.ndarray  # divides sensitivity
     antidepressant_drive: np.ndarray  # multiplier
     dissociation_scale: np.ndarray  # multiplier on Emax
+    nmda_blockade: np.ndarray  # constant cross-tolerance drive from other NMDA antagonists
+    benefit_decay_multiplier: np.ndarray  # adjunct therapy
 
 
 def patient_parameters(patients: Sequence[Patient], disposition: Disposition, pd: PharmacodynamicParameters) -> PatientParameters:
@@ -104,6 +128,8 @@ def patient_parameters(patients: Sequence[Patient], disposition: Disposition, pd
         dissociation_scale=np.array(
             [np.prod([get_comedication(c).dissociation_multiplier for c in p.comedications]) for p in patients]
         ),
+        nmda_blockade=np.array([sum(get_comedication(c).nmda_blockade for c in p.comedications) for p in patients]),
+        benefit_decay_multiplier=np.array([ADJUNCT_BENEFIT_DECAY_MULTIPLIER[p.adjunct_therapy][0] for p in patients]),
     )
 
 
@@ -118,26 +144,38 @@ class LinearModel:
     outputs: dict[str, np.ndarray]  # name -> (P, n) row: plasma_mg_per_l, ce_mg_per_l, norketamine_mg_per_l
     accumulator_rates: np.ndarray  # (P, n_acc, n): d(acc)/dt = rates @ x + inputs @ r
     accumulator_inputs: np.ndarray  # (n_acc, n)
-    slow_matrix: np.ndarray  # (P, ns, ns), 1/h
-    slow_input: np.ndarray  # (P, ns, nd)
+    stages: tuple[SlowStage, ...]
+    slow_initial: np.ndarray  # (P, ns): steady state without ketamine (comedications only)
     drive_names: tuple[str, ...]  # fast outputs the drives read
-    drives: Callable[[dict[str, np.ndarray]], np.ndarray]  # {output: (P, N)} -> (P, nd, N)
+    kink_rows: np.ndarray  # (P, k, n): linear outputs whose zero crossings make a drive non-smooth
     params: PatientParameters
     disposition: Disposition
     pd: PharmacodynamicParameters
+    adaptation: AdaptationParameters
 
     @property
     def size(self) -> int:
         return self.fast_matrix.shape[-1]
 
+    def ec50_shift(self, name: str, slow: np.ndarray) -> np.ndarray:
+        """Factor multiplying effect ``name``'s EC50: sensitivity, tolerance and (locomotor) sensitization."""
+        tolerance = slow[:, TOLERANCE_FAST] + slow[:, TOLERANCE_SLOW]
+        shift = self.params.ec50_scale[:, None] * (1.0 + self.adaptation.tolerance_weight(name) * tolerance)
+        if name == "locomotor":
+            shift = shift / (1.0 + slow[:, SENSITIZATION])
+        return shift
+
     def effect(self, name: str, ce: np.ndarray, slow: np.ndarray) -> np.ndarray:
-        """Effect ``name`` from effect-site concentration ``ce`` (P, N) and slow states ``slow`` (P, ns, N)."""
-        prm = self.params
+        """Effect ``name`` from effect-site concentration ``ce`` (P, N) and slow states ``slow`` (P, ns, N)
+        (the stage-1 states suffice for acute effects)."""
         if name == "antidepressant":
-            return antidepressant_effect(slow[:, SLOW_STATES.index("benefit")], self.pd)
-        value = ACUTE_EFFECTS[name].of(ce, prm.ec50_scale[:, None])
+            return antidepressant_effect(slow[:, BENEFIT], self.pd)
+        if name == "craving":
+            d = np.maximum(slow[:, DEPENDENCE], 0.0) / self.adaptation.dependence_half_max
+            return 100.0 * d**2 / (1.0 + d**2)
+        value = ACUTE_EFFECTS[name].of(ce, self.ec50_shift(name, slow))
         if name == "dissociation":
-            value = value * prm.dissociation_scale[:, None]
+            value = value * self.params.dissociation_scale[:, None]
         return value
 
 
@@ -147,6 +185,7 @@ def build_model(
     *,
     disposition: Disposition | None = None,
     pd: PharmacodynamicParameters = PHARMACODYNAMICS,
+    adaptation: AdaptationParameters = ADAPTATION,
 ) -> LinearModel:
     """Assemble the cascade's matrices for ``patients`` receiving ``regimen``."""
     disposition = disposition or DISPOSITIONS[regimen.drug]
@@ -170,6 +209,10 @@ def build_model(
     # effect site (racemic-equivalent concentration)
     a[:, EFFECT_SITE, CENTRAL] = prm.ke0 * prm.potency / prm.v1_l
     a[:, EFFECT_SITE, EFFECT_SITE] = -prm.ke0
+    # habituation site: follows the effect site slowly (sensitization needs onsets)
+    k_hab = LN2 / adaptation.habituation_half_life_h
+    a[:, HABITUATION, EFFECT_SITE] = k_hab
+    a[:, HABITUATION, HABITUATION] = -k_hab
     # norketamine: formed from systemic clearance and from hepatic first-pass of the swallowed share
     a[:, NORKETAMINE, CENTRAL] = fm * prm.k10
     a[:, NORKETAMINE, GUT] = fm * (1.0 - fh) * k_gut
@@ -214,26 +257,72 @@ def build_model(
     acc_inputs = np.zeros((len(ACCUMULATORS), n))
     acc_inputs[0, CENTRAL] = 1.0  # IV doses count as absorbed when given
 
-    outputs = {name: np.zeros((count, n)) for name in ("plasma_mg_per_l", "ce_mg_per_l", "norketamine_mg_per_l")}
+    names_out = ("plasma_mg_per_l", "ce_mg_per_l", "habituation_mg_per_l", "norketamine_mg_per_l")
+    outputs = {name: np.zeros((count, n)) for name in names_out}
     outputs["plasma_mg_per_l"][:, CENTRAL] = 1.0 / prm.v1_l
     outputs["ce_mg_per_l"][:, EFFECT_SITE] = 1.0
+    outputs["habituation_mg_per_l"][:, HABITUATION] = 1.0
     outputs["norketamine_mg_per_l"][:, NORKETAMINE] = 1.0 / prm.norketamine_volume_l
 
     per_day = 1.0 / HOURS_PER_DAY
-    k_s, k_b = pd.signalling_rate_per_day * per_day, pd.benefit_decay_per_day * per_day
-    slow = np.zeros((count, len(SLOW_STATES), len(SLOW_STATES)))
-    slow[:, 0, 0] = -k_s
-    slow[:, 1, 0] = k_s
-    slow[:, 1, 1] = -k_b
-    slow_input = np.zeros((count, len(SLOW_STATES), 1))
-    slow_input[:, 0, 0] = pd.antidepressant_trigger_per_h * prm.antidepressant_drive
+    ad = adaptation
     drive_effect = ACUTE_EFFECTS["dissociation"]
     ec50 = drive_effect.ec50_mg_per_l * prm.ec50_scale[:, None]
+    reward_effect = ACUTE_EFFECTS["locomotor"]
 
-    def drives(fast: dict[str, np.ndarray]) -> np.ndarray:
-        ratio = np.maximum(fast["ce_mg_per_l"], 0.0) / ec50
-        powered = ratio**drive_effect.hill
-        return (powered / (1.0 + powered))[:, None, :]
+    def blockade(ce: np.ndarray) -> np.ndarray:
+        return sigmoid(ce / ec50, drive_effect.hill)
+
+    # stage 1: tolerance precursor -> fast tolerance; sensitization. Drives: blockade, its un-habituated
+    # part, and a constant 1 (carrying other NMDA antagonists' blockade).
+    k_pre = LN2 / ad.tolerance_onset_half_life_h
+    k_tf = LN2 / ad.fast_tolerance_half_life_h
+    stage1 = np.zeros((count, 3, 3))
+    stage1[:, PRECURSOR, PRECURSOR] = -k_pre
+    stage1[:, TOLERANCE_FAST, PRECURSOR] = k_pre
+    stage1[:, TOLERANCE_FAST, TOLERANCE_FAST] = -k_tf
+    stage1[:, SENSITIZATION, SENSITIZATION] = -LN2 / (ad.sensitization_half_life_days * HOURS_PER_DAY)
+    input1 = np.zeros((count, 3, 3))
+    input1[:, PRECURSOR, 0] = ad.fast_tolerance_gain_per_h
+    input1[:, SENSITIZATION, 1] = ad.sensitization_gain_per_h
+    input1[:, PRECURSOR, 2] = ad.fast_tolerance_gain_per_h * prm.nmda_blockade
+
+    sens_ec50 = ad.sensitization_ec50_mg_per_l * prm.ec50_scale[:, None]
+
+    def drives1(fast: dict[str, np.ndarray], _earlier: np.ndarray) -> np.ndarray:
+        ce, habituated = fast["ce_mg_per_l"], fast["habituation_mg_per_l"]
+        sensitizing = sigmoid(ce / sens_ec50, ad.sensitization_hill) - sigmoid(habituated / sens_ec50, ad.sensitization_hill)
+        return np.stack([blockade(ce), np.maximum(sensitizing, 0.0), np.ones_like(ce)], axis=1)
+
+    # stage 2: slow tolerance grows only while fast tolerance stays above a threshold (frequent use);
+    # a steep smooth gate rather than max(T_f - theta, 0) keeps the drive smooth for the quadrature
+    stage2 = np.full((count, 1, 1), -LN2 / (ad.slow_tolerance_half_life_days * HOURS_PER_DAY))
+    input2 = np.full((count, 1, 1), ad.slow_tolerance_gain_per_day * per_day)
+
+    def drives2(_fast: dict[str, np.ndarray], earlier: np.ndarray) -> np.ndarray:
+        fast_tolerance = np.maximum(earlier[:, TOLERANCE_FAST], 0.0)
+        return (fast_tolerance * sigmoid(fast_tolerance / ad.slow_tolerance_threshold, 6.0))[:, None, :]
+
+    # stage 3: antidepressant cascade and dependence. Drives: tolerance-shifted blockade, reward effect.
+    k_sig = pd.signalling_rate_per_day * per_day
+    stage3 = np.zeros((count, 3, 3))
+    stage3[:, 0, 0] = -k_sig
+    stage3[:, 1, 0] = k_sig
+    stage3[:, 1, 1] = -pd.benefit_decay_per_day * per_day * prm.benefit_decay_multiplier
+    stage3[:, 2, 2] = -LN2 / (ad.dependence_half_life_days * HOURS_PER_DAY)
+    input3 = np.zeros((count, 3, 2))
+    input3[:, 0, 0] = pd.antidepressant_trigger_per_h * prm.antidepressant_drive
+    input3[:, 2, 1] = ad.dependence_gain_per_h
+
+    def drives3(fast: dict[str, np.ndarray], earlier: np.ndarray) -> np.ndarray:
+        ce = fast["ce_mg_per_l"]
+        tolerance = earlier[:, TOLERANCE_FAST] + earlier[:, TOLERANCE_SLOW]
+        antidepressant = sigmoid(ce / (ec50 * (1.0 + ad.tolerance_weight_antidepressant * tolerance)), drive_effect.hill)
+        reward_ec50 = reward_effect.ec50_mg_per_l * prm.ec50_scale[:, None] * (1.0 + ad.tolerance_weight_locomotor * tolerance)
+        reward = sigmoid(ce * (1.0 + earlier[:, SENSITIZATION]) / reward_ec50, reward_effect.hill)
+        return np.stack([antidepressant, reward], axis=1)
+
+    stages = (SlowStage(stage1, input1, drives1), SlowStage(stage2, input2, drives2), SlowStage(stage3, input3, drives3))
 
     return LinearModel(
         state_names=names,
@@ -243,11 +332,23 @@ def build_model(
         outputs=outputs,
         accumulator_rates=acc_rates,
         accumulator_inputs=acc_inputs,
-        slow_matrix=slow,
-        slow_input=slow_input,
-        drive_names=("ce_mg_per_l",),
-        drives=drives,
+        stages=stages,
+        slow_initial=_drug_free_steady_state(stages, count),
+        drive_names=("ce_mg_per_l", "habituation_mg_per_l"),
+        kink_rows=(outputs["ce_mg_per_l"] - outputs["habituation_mg_per_l"])[:, None, :],
         params=prm,
         disposition=disposition,
         pd=pd,
+        adaptation=adaptation,
     )
+
+
+def _drug_free_steady_state(stages: tuple[SlowStage, ...], count: int) -> np.ndarray:
+    """Slow states at steady state with no ketamine on board (constant drives such as memantine's only)."""
+    no_drug = {"ce_mg_per_l": np.zeros((count, 1)), "habituation_mg_per_l": np.zeros((count, 1))}
+    earlier = np.zeros((count, 0, 1))
+    for stage in stages:
+        forcing = np.einsum("pnd,pdm->pnm", stage.input, stage.drives(no_drug, earlier))
+        state = -np.linalg.solve(stage.matrix, forcing)
+        earlier = np.concatenate([earlier, state], axis=1)
+    return earlier[:, :, 0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ._validate import check_choice, check_number, warn_outside
+from .adaptation import ADJUNCT_BENEFIT_DECAY_MULTIPLIER
 from .comedications import get_comedication
 from .params import CitedParameters, cited
 
@@ -27,6 +28,10 @@ class Patient(CitedParameters):
     volume_multiplier: float = cited(1.0, "x", "individual distribution volumes relative to typical", "typical = 1")
     sensitivity_multiplier: float = cited(1.0, "x", "divides every EC50 (2 = twice as sensitive)", "typical = 1")
     ke0_multiplier: float = cited(1.0, "x", "individual effect-site equilibration speed", "typical = 1")
+    adjunct_therapy: str = cited(
+        "none", "", "'none', 'psychotherapy' or 'exercise': slows the fading of the antidepressant benefit",
+        "kettutor.adaptation.ADJUNCT_BENEFIT_DECAY_MULTIPLIER",
+    )
     name: str = cited("typical adult", "", "label for charts", "")
 
     def __post_init__(self) -> None:
@@ -35,6 +40,7 @@ class Patient(CitedParameters):
         age = check_number("age_years", self.age_years, "years", low=0.0, high=120.0, low_inclusive=True)
         warn_outside("age_years", age, "years", 18.0, 90.0, "adult PK studies")
         check_choice("sex", self.sex, SEXES)
+        check_choice("adjunct therapy", self.adjunct_therapy, ADJUNCT_BENEFIT_DECAY_MULTIPLIER)
         if isinstance(self.comedications, str):
             raise ValueError(
                 f"comedications must be a tuple of names, e.g. ({self.comedications!r},); got the string {self.comedications!r}."
@@ -59,4 +65,6 @@ EXAMPLE_PATIENTS: dict[str, Patient] = {
     "on_clarithromycin": Patient(comedications=("clarithromycin",), name="adult on clarithromycin"),
     "on_rifampicin": Patient(comedications=("rifampicin",), name="adult on rifampicin"),
     "on_benzodiazepine": Patient(comedications=("benzodiazepine",), name="adult on a benzodiazepine"),
+    "on_memantine": Patient(comedications=("memantine",), name="adult on memantine"),
+    "with_psychotherapy": Patient(adjunct_therapy="psychotherapy", name="adult in psychotherapy"),
 }

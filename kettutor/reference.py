@@ -47,17 +47,25 @@ def solve_reference(
     a = model.fast_matrix[i]
     n = a.shape[0]
     acc_rates, acc_inputs = model.accumulator_rates[i], model.accumulator_inputs
-    slow_m, slow_in = model.slow_matrix[i], model.slow_input[i]
-    ns, nacc = slow_m.shape[0], acc_rates.shape[0]
+    sizes = [stage.matrix.shape[1] for stage in model.stages]
+    ns, nacc = sum(sizes), acc_rates.shape[0]
     drive_rows = np.stack([model.outputs[name][i] for name in model.drive_names])
+    count = model.fast_matrix.shape[0]
 
     def rhs(_t: float, y: np.ndarray, rate: np.ndarray) -> np.ndarray:
-        x, s = y[:n], y[n + nacc :]
-        fast = {name: np.array([[row @ x]]) for name, row in zip(model.drive_names, drive_rows)}
-        u = _one_patient_drive(model, fast, i)
-        return np.concatenate([a @ x + rate, acc_rates @ x + acc_inputs @ rate, slow_m @ s + slow_in @ u])
+        x, slow = y[:n], y[n + nacc :]
+        # the batched drive functions see this patient's values in every batch slot
+        fast = {name: np.full((count, 1), row @ x) for name, row in zip(model.drive_names, drive_rows)}
+        derivatives, offset = [a @ x + rate, acc_rates @ x + acc_inputs @ rate], 0
+        for stage, size in zip(model.stages, sizes):
+            earlier = np.repeat(slow[None, :offset, None], count, axis=0)
+            u = stage.drives(fast, earlier)[i, :, 0]
+            derivatives.append(stage.matrix[i] @ slow[offset : offset + size] + stage.input[i] @ u)
+            offset += size
+        return np.concatenate(derivatives)
 
     y = np.zeros(n + nacc + ns)
+    y[n + nacc :] = model.slow_initial[i]
     boundaries = schedule.times_h
     result = np.empty((n + nacc + ns, output_times.size))
     for k, t0 in enumerate(boundaries):
@@ -81,13 +89,6 @@ def solve_reference(
     x = result[:n]
     fast = {name: model.outputs[name][i] @ x for name in model.outputs}
     return ReferenceOutput(output_times, fast, x, result[n : n + nacc], result[n + nacc :])
-
-
-def _one_patient_drive(model: LinearModel, fast: dict[str, np.ndarray], i: int) -> np.ndarray:
-    """Drives of patient ``i`` at one instant, through the model's batched drive function."""
-    count = model.fast_matrix.shape[0]
-    padded = {name: np.repeat(value, count, axis=0) for name, value in fast.items()}
-    return model.drives(padded)[i, :, 0]
 
 
 def simulate_reference(

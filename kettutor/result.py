@@ -8,7 +8,7 @@ import numpy as np
 
 from .effects import EFFECT_NAMES, EFFECT_UNITS, check_effect
 from .engine import EngineOutput
-from .model import ACCUMULATORS, LinearModel
+from .model import ACCUMULATORS, SLOW_STATES, LinearModel
 from .patient import Patient
 from .regimen import Regimen
 
@@ -96,17 +96,29 @@ class SimulationResult:
         """Peak of effect ``name`` in each session, from its start to the next session's start."""
         name = check_effect(name)
         out, i = self._out, slice(self._i, self._i + 1)
-        if name == "antidepressant":
+        if name in ("antidepressant", "craving"):
             times = out.edge_time_h
             values = self._model.effect(name, np.zeros((1, times.size)), out.edge_slow[i])[0]
         else:
             times = np.concatenate([out.time_h, out.node_time_h])
             ce = np.concatenate([out.fast["ce_mg_per_l"][i], out.node_output("ce_mg_per_l")[i]], axis=1)
-            slow = np.stack(
-                [np.interp(times, out.edge_time_h, s) for s in out.edge_slow[self._i]]
-            )[None]
+            known = out.node_slow.shape[1]
+            slow = np.concatenate([out.slow[i, :known], out.node_slow[i]], axis=2)
             values = self._model.effect(name, ce, slow)[0]
         return _window_max(times, values, self.session_start_h)
+
+    def slow_state(self, name: str) -> np.ndarray:
+        """A slow state over time: 'tolerance_fast', 'tolerance_slow', 'sensitization', 'benefit', 'dependence', ..."""
+        if name not in SLOW_STATES:
+            from ._validate import check_choice
+
+            check_choice("slow state", name, SLOW_STATES)
+        return self._out.slow[self._i, SLOW_STATES.index(name)]
+
+    @property
+    def tolerance(self) -> np.ndarray:
+        """Total tolerance T = T_fast + T_slow over time (dimensionless EC50 shift per unit weight)."""
+        return self.slow_state("tolerance_fast") + self.slow_state("tolerance_slow")
 
     def relative_session_peaks(self, name: str) -> np.ndarray:
         """Session peaks as a fraction of the first session's peak (1.0 = same response as the first)."""

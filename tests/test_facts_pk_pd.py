@@ -63,12 +63,21 @@ def test_fact2_awakening_concentration_leaves_few_anaesthetised():
 
 def test_fact2_idvall_maintenance_infusion_reaches_anaesthetic_range():
     """Fact 2: 41 ug/kg/min (Idvall 1979) gives a steady state in the 1.2-2.4 ug/mL anaesthetic range
-    (Zanos 2018; Langsjo 2005) with most patients anaesthetised."""
-    regimen = kettutor.Regimen.continuous_infusion(rate_mg_per_kg_per_h=0.041 * 60, hours=24)
-    result = kettutor.simulate(PATIENT, regimen, days=1)
-    css = at(result, 23.0, result.plasma_mg_per_l)
-    assert 1.2 <= css <= 2.4
-    assert at(result, 23.0, result.effect("anesthesia")) > 50.0
+    (Zanos 2018; Langsjo 2005), where most patients are anaesthetised. With Idvall's 2 mg/kg induction the
+    operation stays anaesthetic on average; Domino's high clearance (Css 1.5 vs Idvall's 2.2 ug/mL) lets
+    the probability dip towards half about 30 min in, never below 40 %."""
+    maintenance = kettutor.ACUTE_EFFECTS["anesthesia"].of(np.array([1.2, 2.4]))
+    assert np.all(maintenance >= 70.0)
+    infusion = kettutor.Regimen.continuous_infusion(rate_mg_per_kg_per_h=0.041 * 60, hours=24)
+    result = kettutor.simulate(PATIENT, infusion, days=1)
+    assert 1.2 <= at(result, 23.0, result.plasma_mg_per_l) <= 2.4
+    operation = kettutor.Regimen.single(dose_mg_per_kg=2.0) + kettutor.Regimen.continuous_infusion(
+        rate_mg_per_kg_per_h=0.041 * 60, hours=2
+    )
+    result = kettutor.simulate(PATIENT, operation, days=1, dense_step_min=1)
+    during = (result.time_h > 0.02) & (result.time_h <= 2.0)
+    assert result.effect("anesthesia")[during].min() > 40.0
+    assert result.effect("anesthesia")[during].mean() > 50.0
 
 
 # ----- fact 3 / K2: antidepressant infusion -------------------------------------------------------

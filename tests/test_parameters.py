@@ -54,7 +54,7 @@ def test_public_api_matches_the_documented_names():
         "EXAMPLE_PATIENTS", "PHARMACODYNAMICS", "ACUTE_EFFECTS", "EFFECT_UNITS", "ValidatedRangeWarning",
     }
     assert documented <= set(kettutor.__all__)
-    assert set(kettutor.EFFECT_NAMES) == {"anesthesia", "dissociation", "analgesia", "antidepressant"}
+    assert {"anesthesia", "dissociation", "analgesia", "antidepressant"} <= set(kettutor.EFFECT_NAMES)
     result = kettutor.simulate(
         kettutor.Patient(weight_kg=70.0, comedications=()),
         kettutor.Regimen.repeated(dose_mg_per_kg=0.5, route="iv_infusion", every_days=7, doses=2, infusion_min=40).then(
