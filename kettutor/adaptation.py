@@ -64,7 +64,7 @@ class AdaptationParameters(CitedParameters):
         "analogue: morphine tolerance t1/2 26 h (Ekblom et al. 1993 J Pharmacol Exp Ther 266:244); slider range 26-52 h",
     )
     fast_tolerance_gain_per_h: float = cited(
-        0.35, "1/h", "k_f^in: fast tolerance built per hour of full blockade",
+        0.25, "1/h", "k_f^in: fast tolerance built per hour of full blockade",
         "illustrative calibration: T1 (daily dosing for two weeks clearly reduces the response)",
     )
     slow_tolerance_half_life_days: float = cited(
@@ -72,11 +72,11 @@ class AdaptationParameters(CitedParameters):
         "analogue: morphine tolerance persisted 3-4 weeks after repeated doses (J Pharmacol Exp Ther 1977;202:654)",
     )
     slow_tolerance_gain_per_day: float = cited(
-        0.09, "1/day", "k_s^in: slow tolerance built per day per unit of fast tolerance above the threshold",
+        0.12, "1/day", "k_s^in: slow tolerance built per day per unit of gated fast tolerance",
         "illustrative calibration: T4 (therapeutic course resets in 2-6 weeks; months of daily use only partly)",
     )
     slow_tolerance_threshold: float = cited(
-        0.4, "tolerance units", "fast tolerance above which slow tolerance grows",
+        0.5, "tolerance units", "fast tolerance above which slow tolerance grows",
         "illustrative calibration: T3 (weekly or twice-weekly dosing plateaus; daily dosing keeps climbing)",
     )
     habituation_half_life_h: float = cited(

@@ -24,15 +24,18 @@ import numpy as np
 from .model import LinearModel
 from .regimen import Regimen
 
-GAUSS_RULES = {order: np.polynomial.legendre.leggauss(order) for order in (3, 4, 6)}
+GAUSS_RULES = {order: np.polynomial.legendre.leggauss(order) for order in (2, 3, 4, 6)}
 # Quadrature order by how long after the last boundary a panel starts: 6 points inside the refined zone
-# (fast distribution, steep drive onset), 4 points up to LATE_PANEL_H (smooth, minutes-scale changes), and
-# 3 points later, when the effect site decays on its terminal half-life and an hourly panel is exact to ~1e-8.
-REFINED_ZONE_H = 300.0 / 3600.0
+# (fast distribution, steep drive onset), 4 points up to 6 h (minutes-scale changes), 3 points to 12 h, and
+# 2 points later, when the effect site decays on its terminal half-life and the drives it feeds are both
+# smooth and tiny (their remaining integral is ~1e-4 of a session's, integrated to ~1e-4 relative).
+ORDER_BY_HOURS_SINCE_BOUNDARY = ((300.0 / 3600.0, 6), (6.0, 4), (12.0, 3), (np.inf, 2))
+REFINED_ZONE_H = ORDER_BY_HOURS_SINCE_BOUNDARY[0][0]
+# Drive kinks are sought only this long after a boundary: later the sensitizing drive is ~1e-12.
+KINK_WINDOW_H = 24.0
 # Kinks of non-smooth drives become panel edges for small batches; a large cohort shares one time grid,
 # where every patient's kinks would multiply the panels, so it keeps the (slightly less exact) plain grid.
 MAX_PATIENTS_WITH_KINK_EDGES = 8
-LATE_PANEL_H = 6.0
 # Panel edges added after every boundary (h), doubling from 0.1 s to ~3.4 min, then 5 min: after a bolus the
 # effect site crosses the drive's EC50 within about a second, and distribution has a 0.4 min half-life.
 REFINEMENT_OFFSETS_H = np.append(0.1 * 2.0 ** np.arange(12), 300.0) / 3600.0
@@ -60,17 +63,26 @@ def dosing_schedule(model: LinearModel, regimen: Regimen, start_h: float = 0.0) 
     boundaries = np.array(sorted(times))
     count, n = weight.shape[0], model.size
     jumps = np.zeros((count, boundaries.size, n))
-    rates = np.zeros((count, boundaries.size, n))
+    rate_changes = np.zeros((count, boundaries.size + 1, n))  # infusion rate steps, summed into rates below
     dose = np.zeros((count, boundaries.size))
-    for e in regimen.events:
-        k = int(np.searchsorted(boundaries, e.time_h))
-        mg = e.amount * weight if e.unit == "mg/kg" else np.full(count, e.amount)
-        dose[:, k] += mg
-        if e.duration_h > 0:
-            stop = int(np.searchsorted(boundaries, e.time_h + e.duration_h))
-            rates[:, k:stop] += (mg / e.duration_h)[:, None, None] * model.infusion_vector[:, None, :]
-        else:
-            jumps[:, k] += mg[:, None] * model.dose_vectors[e.route]
+    events = regimen.events
+    start = np.searchsorted(boundaries, [e.time_h for e in events])
+    stop = np.searchsorted(boundaries, [e.time_h + e.duration_h for e in events])
+    per_kg = np.array([e.unit == "mg/kg" for e in events])
+    amounts = np.array([e.amount for e in events])
+    mg = np.where(per_kg[None, :], amounts[None, :] * weight[:, None], amounts[None, :])  # (P, E)
+    np.add.at(dose, (slice(None), start), mg)
+    for route in {e.route for e in events}:
+        bolus = np.array([e.route == route and e.duration_h == 0 for e in events])
+        if bolus.any():
+            np.add.at(jumps, (slice(None), start[bolus]), mg[:, bolus, None] * model.dose_vectors[route][:, None, :])
+    infused = np.array([e.duration_h > 0 for e in events])
+    if infused.any():
+        duration = np.array([e.duration_h for e in events])[infused]
+        rate = (mg[:, infused] / duration)[:, :, None] * model.infusion_vector[:, None, :]
+        np.add.at(rate_changes, (slice(None), start[infused]), rate)
+        np.add.at(rate_changes, (slice(None), stop[infused]), -rate)
+    rates = np.cumsum(rate_changes, axis=1)[:, :-1]
     return Schedule(boundaries, jumps, rates, dose)
 
 
@@ -186,14 +198,18 @@ def kink_times(solver: "ModalSolver", rows: np.ndarray, edges: np.ndarray, itera
     A drive like max(f(C_e) - f(C_h), 0) has a kink there; making it a panel edge keeps Gauss-Legendre
     exact on both sides. Newton steps use the exact derivative ``rows @ A``, safeguarded by bisection.
     """
-    values = solver.output(rows, edges)  # (P, k, E)
-    change = np.signbit(values[..., :-1]) != np.signbit(values[..., 1:])
-    patient, row, panel = np.nonzero(change)
+    boundaries = solver.schedule.times_h
+    since = edges - boundaries[np.searchsorted(boundaries, edges, side="right") - 1]
+    near = np.flatnonzero(since < KINK_WINDOW_H)  # edges within the window of a boundary
+    values = solver.output(rows, edges[near])  # (P, k, E_near)
+    change = (np.signbit(values[..., :-1]) != np.signbit(values[..., 1:])) & (np.diff(near) == 1)[None, None, :]
+    patient, row, pair = np.nonzero(change)
+    panel = near[pair]
     if panel.size == 0:
         return np.empty(0)
     slope_rows = np.einsum("pkn,pnm->pkm", rows, solver.model.fast_matrix)
     lo, hi = edges[panel], edges[panel + 1]
-    f_lo, f_hi = values[patient, row, panel], values[patient, row, panel + 1]
+    f_lo, f_hi = values[patient, row, pair], values[patient, row, pair + 1]
     t = lo + (hi - lo) * f_lo / (f_lo - f_hi)
     for _ in range(iterations):
         both = np.stack([rows[patient, row], slope_rows[patient, row]], axis=1)  # (R, 2, n)
@@ -288,7 +304,8 @@ def _modal_node_values(group: _PanelGroup, mu: np.ndarray, forcing: np.ndarray, 
     since = (group.node_t - np.repeat(group.lo, group.order))[None, None, :]
     scaled = (forcing * np.exp(-mu[:, :, None] * since)).reshape(count, modes, group.lo.size, group.order)
     half = 0.5 * (group.hi - group.lo)
-    integral = np.einsum("ik,pmjk->pmji", INTEGRATION_MATRICES[group.order], scaled) * half[None, None, :, None]
+    flat = scaled.reshape(-1, group.order) @ INTEGRATION_MATRICES[group.order].T  # one GEMM for all panels
+    integral = flat.reshape(scaled.shape) * half[None, None, :, None]
     values = (y_start[..., None] + integral).reshape(count, modes, -1)
     return values * np.exp(mu[:, :, None] * since)
 
@@ -322,20 +339,16 @@ class EngineOutput:
         for number, stage in enumerate(model.stages):
             size = stage.matrix.shape[1]
             mu, vec, inv = diagonalise(stage.matrix)
-            forcing = [
-                np.einsum("pij,pjd,pdm->pim", inv, stage.input, stage.drives(g.fast, earlier))
-                for g, earlier in zip(groups, earlier_nodes)
-            ]
+            to_modes = inv @ stage.input  # (P, m, d)
+            forcing = [to_modes @ stage.drives(g.fast, earlier) for g, earlier in zip(groups, earlier_nodes)]
             q = np.zeros((count, size, edges.size - 1))
             for group, f in zip(groups, forcing):
                 q[:, :, group.index] = _modal_panel_integrals(group, mu, f)
             y = propagate_modes(mu, edges, q, np.einsum("pij,pj->pi", inv, initial[:, offset : offset + size]))
-            edge_states.append(np.einsum("pij,pjn->pin", vec, y))
+            edge_states.append(vec @ y)
             if number + 1 < len(model.stages):
                 earlier_nodes = [
-                    np.concatenate(
-                        [earlier, np.einsum("pij,pjm->pim", vec, _modal_node_values(g, mu, f, y[:, :, g.index]))], axis=1
-                    )
+                    np.concatenate([earlier, vec @ _modal_node_values(g, mu, f, y[:, :, g.index])], axis=1)
                     for g, f, earlier in zip(groups, forcing, earlier_nodes)
                 ]
             offset += size
@@ -353,10 +366,12 @@ class EngineOutput:
         boundaries = self.solver.schedule.times_h
         lo, hi = edges[:-1], edges[1:]
         since = lo - boundaries[np.searchsorted(boundaries, lo, side="right") - 1]
-        order_of_panel = np.select([since < REFINED_ZONE_H, since < LATE_PANEL_H], [6, 4], 3)
+        limits = [limit for limit, _ in ORDER_BY_HOURS_SINCE_BOUNDARY]
+        orders = np.array([order for _, order in ORDER_BY_HOURS_SINCE_BOUNDARY])
+        order_of_panel = orders[np.searchsorted(limits, since, side="right")]
         drive_rows = np.stack([self.model.outputs[name] for name in self.model.drive_names], axis=1)
         groups = []
-        for order in (6, 4, 3):
+        for order in orders:
             index = np.flatnonzero(order_of_panel == order)
             if index.size == 0:
                 continue

@@ -21,23 +21,34 @@ MAX_SIMULATED_DAYS = 3650.0  # ten years
 DEFAULT_FOLLOW_UP_DAYS = 14.0
 
 
-def output_grid(regimen: Regimen, end_h: float, *, dense_step_min: float, dense_window_h: float, sparse_step_h: float) -> np.ndarray:
-    """Output times (h): every ``dense_step_min`` from each dose until ``dense_window_h`` after it ends,
-    every ``sparse_step_h`` otherwise, plus every dose boundary."""
-    sparse = np.arange(0.0, end_h, sparse_step_h)
+def output_grid(
+    regimen: Regimen | None,
+    end_h: float,
+    *,
+    dense_step_min: float = 5.0,
+    dense_window_h: float = 6.0,
+    sparse_step_h: float = 1.0,
+    start_h: float = 0.0,
+    extra_h: np.ndarray | None = None,
+) -> np.ndarray:
+    """Output times (h) from ``start_h`` to ``end_h``: every ``dense_step_min`` from each dose until
+    ``dense_window_h`` after it ends, every ``sparse_step_h`` otherwise, plus every dose boundary and any
+    ``extra_h``."""
+    sparse = start_h + np.arange(0.0, end_h - start_h, sparse_step_h)
     step_h = dense_step_min / 60.0
-    parts = [sparse, [end_h]]
-    starts = np.array([e.time_h for e in regimen.events])
-    stops = np.array([e.time_h + e.duration_h for e in regimen.events])
+    parts = [sparse, [end_h], [] if extra_h is None else extra_h]
+    events = regimen.events if regimen is not None else ()
+    starts = np.array([e.time_h for e in events])
+    stops = np.array([e.time_h + e.duration_h for e in events])
     parts += [starts, stops]
     counts = np.ceil((stops - starts + dense_window_h) / step_h).astype(int) + 1
-    if counts.sum() > 0:
+    if counts.size and counts.sum() > 0:
         offsets = np.arange(counts.max()) * step_h
         dense = starts[:, None] + offsets[None, :]
         mask = offsets[None, :] <= (stops - starts + dense_window_h)[:, None]
         parts.append(dense[mask])
     grid = np.unique(np.concatenate([np.asarray(p, dtype=float) for p in parts]))
-    return grid[(grid >= 0.0) & (grid <= end_h)]
+    return grid[(grid >= start_h) & (grid <= end_h)]
 
 
 def _check_inputs(patient: object, regimen: object) -> None:

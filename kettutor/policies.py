@@ -1,0 +1,258 @@
+"""Dosing policies that react to the simulated response, session by session.
+
+- :func:`escalating_use`: a user who raises the dose whenever a session's response falls below the first
+  session's, up to a cap (E1). It shows how tolerance drives escalation and what exposure follows.
+- :func:`titrate_to_response`: a clinician starting low and stepping up until the antidepressant
+  response reaches a target (P2).
+- :func:`extend_interval_while_benefit_holds`: a clinician lengthening the interval while the
+  antidepressant benefit at the next planned session would still be above a threshold (P3, P4).
+
+These are models of behaviour for teaching, not dosing advice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import check_count, check_number
+from .effects import EFFECT_UNITS, check_effect
+from .patient import Patient
+from .regimen import HOURS_PER_DAY, MAX_DOSE_MG_PER_KG, MAX_INTERVAL_DAYS, Regimen
+from .result import SimulationResult
+from .simulate import simulate
+from .stepper import SessionStepper
+
+FOLLOW_UP_DAYS = 7.0
+# Harm markers shown next to escalation outcomes (educational, not thresholds of safety):
+ANAESTHETIC_LEVEL_MG_PER_L = 1.0  # anaesthesia above ~1 ug/mL (1972 GC assay paper; Zanos 2018: 1.2-2.4)
+BLADDER_HARM_MG_PER_DAY = 1000.0  # users with bladder symptoms took 3 +/- 2 g/day, mostly daily; symptom-free
+# users ~1 g/day at weekends only (Garcia-Larrosa et al. 2012 Actas Urol Esp 36:60). Marker: daily >= 1 g.
+
+
+@dataclass(frozen=True)
+class PolicyOutcome:
+    """What a policy did, session by session, and the full simulation of the regimen it produced."""
+
+    policy: str
+    session_start_h: np.ndarray
+    doses_mg_per_kg: np.ndarray
+    responses: np.ndarray  # per-session peak of ``effect``
+    effect: str
+    regimen: Regimen
+    result: SimulationResult
+    reached_limit: bool
+    limit_session: int | None  # 1-based session at which the limit was first reached
+    message: str
+
+    @property
+    def relative_responses(self) -> np.ndarray:
+        """Responses as a fraction of the first session's."""
+        return self.responses / self.responses[0]
+
+    @property
+    def doses_mg(self) -> np.ndarray:
+        """Doses in mg for this patient."""
+        return self.doses_mg_per_kg * self.result.patient.weight_kg
+
+    def weekly_dose_mg(self) -> float:
+        """Drug taken in the last 7 days of the course (mg)."""
+        last = self.session_start_h[-1]
+        recent = self.session_start_h > last - 7 * HOURS_PER_DAY
+        return float(self.doses_mg[recent].sum())
+
+    def harms(self) -> dict[str, bool]:
+        """Which harm markers the course reached: anaesthetic-level peaks, daily grams (bladder damage)."""
+        days = (self.session_start_h[-1] - self.session_start_h[0]) / HOURS_PER_DAY + 1
+        daily_mg = self.doses_mg.sum() / max(days, 1.0)
+        last_week_daily_mg = self.weekly_dose_mg() / 7.0
+        return {
+            "anaesthetic-level peak (unintended unconsciousness)": bool(
+                self.result.session_cmax_mg_per_l().max() * self.result._model.params.potency >= ANAESTHETIC_LEVEL_MG_PER_L
+            ),
+            "daily intake in the bladder-damage range (>= 1 g/day)": bool(
+                max(daily_mg, last_week_daily_mg) >= BLADDER_HARM_MG_PER_DAY and days >= 7
+            ),
+        }
+
+
+def _check_route_dose(route: str, infusion_min: float | None) -> None:
+    Regimen.single(dose_mg_per_kg=1.0, route=route, infusion_min=infusion_min)  # validates route and infusion
+
+
+def _finish(policy, stepper, starts, doses, responses, effect, reached, limit_session, message) -> PolicyOutcome:
+    regimen = stepper.regimen()
+    days = regimen.end_h / HOURS_PER_DAY + FOLLOW_UP_DAYS
+    return PolicyOutcome(
+        policy=policy,
+        session_start_h=np.array(starts),
+        doses_mg_per_kg=np.array(doses),
+        responses=np.array(responses),
+        effect=effect,
+        regimen=regimen,
+        result=simulate(stepper.patient, regimen, days=days),
+        reached_limit=reached,
+        limit_session=limit_session,
+        message=message,
+    )
+
+
+def escalating_use(
+    patient: Patient | None = None,
+    *,
+    start_dose_mg_per_kg: float = 0.5,
+    step_mg_per_kg: float = 0.25,
+    cap_mg_per_kg: float = 4.0,
+    every_days: float = 1.0,
+    sessions: int = 60,
+    route: str = "intranasal",
+    infusion_min: float | None = None,
+    effect: str = "dissociation",
+    satisfied_fraction: float = 0.95,
+) -> PolicyOutcome:
+    """A user chasing the first session's effect (E1).
+
+    After each session, if its peak ``effect`` fell below ``satisfied_fraction`` of the first session's,
+    the next dose is ``step_mg_per_kg`` higher, never above ``cap_mg_per_kg``. Reaching the cap stops
+    the escalation, and the outcome says so.
+    """
+    patient = patient or Patient()
+    effect = check_effect(effect)
+    start = check_number("start_dose_mg_per_kg", start_dose_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    step = check_number("step_mg_per_kg", step_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    cap = check_number("cap_mg_per_kg", cap_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    if cap < start:
+        raise ValueError(f"cap_mg_per_kg must be >= start_dose_mg_per_kg ({start:g} mg/kg); got {cap:g} mg/kg.")
+    interval_h = check_number("every_days", every_days, "days", low=0.0, high=MAX_INTERVAL_DAYS) * HOURS_PER_DAY
+    count = check_count("sessions", sessions, low=1, high=3650)
+    satisfied = check_number("satisfied_fraction", satisfied_fraction, "fraction of the first response", low=0.0, high=1.0)
+    _check_route_dose(route, infusion_min)
+
+    stepper = SessionStepper(patient, route, infusion_min)
+    starts, doses, responses = [], [], []
+    dose, limit_session = start, None
+    for number in range(1, count + 1):
+        window = stepper.window(dose, stepper.time_h + interval_h)
+        starts.append(stepper.time_h)
+        doses.append(dose)
+        responses.append(float(window.session_peaks(effect)[0]))
+        stepper.commit(window, stepper.time_h + interval_h)
+        if responses[-1] < satisfied * responses[0]:
+            if dose >= cap and limit_session is None:
+                limit_session = number
+            dose = min(dose + step, cap)
+    if limit_session is not None:
+        message = (
+            f"The dose reached its cap of {cap:g} mg/kg and the response kept falling: escalation stopped at "
+            f"session {limit_session}. In life, this is where harms pile up."
+        )
+    else:
+        message = f"Dose went from {start:g} to {doses[-1]:g} mg/kg over {count} sessions."
+    return _finish("escalating use", stepper, starts, doses, responses, effect, limit_session is not None, limit_session, message)
+
+
+def titrate_to_response(
+    patient: Patient | None = None,
+    *,
+    start_dose_mg_per_kg: float = 0.2,
+    step_mg_per_kg: float = 0.1,
+    max_dose_mg_per_kg: float = 1.0,
+    target_percent: float = 40.0,
+    every_days: float = 3.5,
+    sessions: int = 6,
+    route: str = "iv_infusion",
+    infusion_min: float | None = 40.0,
+) -> PolicyOutcome:
+    """Start low and raise the dose after each session whose antidepressant response stayed below
+    ``target_percent`` of the maximal antidepressant effect (P2); hold it once the target is reached."""
+    patient = patient or Patient()
+    start = check_number("start_dose_mg_per_kg", start_dose_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    step = check_number("step_mg_per_kg", step_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    top = check_number("max_dose_mg_per_kg", max_dose_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    if top < start:
+        raise ValueError(f"max_dose_mg_per_kg must be >= start_dose_mg_per_kg ({start:g} mg/kg); got {top:g} mg/kg.")
+    target = check_number("target_percent", target_percent, "% of the maximal antidepressant effect", low=0.0, high=100.0)
+    interval_h = check_number("every_days", every_days, "days", low=0.0, high=MAX_INTERVAL_DAYS) * HOURS_PER_DAY
+    count = check_count("sessions", sessions, low=1, high=3650)
+    _check_route_dose(route, infusion_min)
+
+    stepper = SessionStepper(patient, route, infusion_min)
+    g_max = stepper.model.pd.antidepressant_max_g
+    starts, doses, responses, reached_at = [], [], [], None
+    dose = start
+    for number in range(1, count + 1):
+        window = stepper.window(dose, stepper.time_h + interval_h)
+        starts.append(stepper.time_h)
+        doses.append(dose)
+        responses.append(float(window.session_peaks("antidepressant")[0]))
+        stepper.commit(window, stepper.time_h + interval_h)
+        if 100.0 * responses[-1] / g_max >= target:
+            reached_at = reached_at or number
+        else:
+            dose = min(dose + step, top)
+    message = (
+        f"Target reached at session {reached_at} with {doses[reached_at - 1]:g} mg/kg."
+        if reached_at
+        else f"Target not reached in {count} sessions; the dose went up to {doses[-1]:g} mg/kg."
+    )
+    return _finish("titration to response", stepper, starts, doses, responses, "antidepressant", reached_at is not None, reached_at, message)
+
+
+def extend_interval_while_benefit_holds(
+    patient: Patient | None = None,
+    *,
+    dose_mg_per_kg: float = 0.5,
+    start_every_days: float = 3.5,
+    step_days: float = 3.5,
+    max_every_days: float = 28.0,
+    threshold_percent: float = 20.0,
+    course_days: float = 168.0,
+    route: str = "iv_infusion",
+    infusion_min: float | None = 40.0,
+) -> PolicyOutcome:
+    """Lengthen the interval by ``step_days`` whenever the antidepressant effect would still be at least
+    ``threshold_percent`` of its maximum at the later date; otherwise keep it, or shorten it back towards
+    ``start_every_days`` (P3). An adjunct therapy (``Patient(adjunct_therapy=...)``) slows the fading (P4)."""
+    patient = patient or Patient()
+    dose = check_number("dose_mg_per_kg", dose_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    shortest = check_number("start_every_days", start_every_days, "days", low=0.0, high=MAX_INTERVAL_DAYS)
+    step = check_number("step_days", step_days, "days", low=0.0, high=MAX_INTERVAL_DAYS)
+    longest = check_number("max_every_days", max_every_days, "days", low=0.0, high=MAX_INTERVAL_DAYS)
+    if longest < shortest:
+        raise ValueError(f"max_every_days must be >= start_every_days ({shortest:g} days); got {longest:g} days.")
+    threshold = check_number("threshold_percent", threshold_percent, "% of the maximal antidepressant effect", low=0.0, high=100.0)
+    course_h = check_number("course_days", course_days, "days", low=0.0, high=3650.0) * HOURS_PER_DAY
+    _check_route_dose(route, infusion_min)
+
+    stepper = SessionStepper(patient, route, infusion_min)
+    g_floor = threshold / 100.0 * stepper.model.pd.antidepressant_max_g
+    starts, doses, responses = [], [], []
+    interval = shortest
+    while stepper.time_h < course_h:
+        options = sorted({min(interval + step, longest), interval, max(interval - step, shortest)}, reverse=True)
+        candidates = stepper.time_h + np.array(options) * HOURS_PER_DAY
+        window = stepper.window(dose, candidates[0], extra_h=candidates)
+        starts.append(stepper.time_h)
+        doses.append(dose)
+        responses.append(float(window.session_peaks("antidepressant")[0]))
+        g = window.effect("antidepressant")
+        held = [days for days, t in zip(options, candidates) if np.interp(t, window.time_h, g) >= g_floor]
+        interval = held[0] if held else shortest
+        stepper.commit(window, stepper.time_h + interval * HOURS_PER_DAY)
+    intervals = np.diff(starts) / HOURS_PER_DAY
+    reached = bool(intervals.size and intervals.max() >= longest)
+    message = f"{len(starts)} sessions in {course_h / HOURS_PER_DAY:g} days; the interval grew to {intervals.max() if intervals.size else shortest:g} days."
+    first_max = int(np.argmax(intervals >= longest)) + 2 if reached else None
+    return _finish("extend interval while benefit holds", stepper, starts, doses, responses, "antidepressant", reached, first_max, message)
+
+
+__all__ = [
+    "ANAESTHETIC_LEVEL_MG_PER_L",
+    "BLADDER_HARM_MG_PER_DAY",
+    "EFFECT_UNITS",
+    "PolicyOutcome",
+    "escalating_use",
+    "extend_interval_while_benefit_holds",
+    "titrate_to_response",
+]
