@@ -13,9 +13,10 @@ cascade (signalling ``S`` then benefit ``B``) that outlasts the drug by days (fa
 .. math::
 
     \\dot S = k_{trig} H(C_e) - k_{s} S, \\qquad \\dot B = k_{s} S - k_{b} B, \\qquad
-    g = g_{max} \\frac{B}{B_{50} + B}
+    \\dot C = k_c B - k_{cd} C, \\qquad g = g_{max} \\frac{B + C}{B_{50} + B + C}
 
-with ``H`` the same sigmoid as dissociation (Luckenbaugh 2014: dissociation at 40 min predicts the
+Repeated sessions consolidate part of the benefit (``C``), which fades over months rather than days:
+one infusion barely adds to it, an induction course does. ``H`` is the same sigmoid as dissociation (Luckenbaugh 2014: dissociation at 40 min predicts the
 antidepressant response). ``g`` is in effect-size units (Hedges g versus placebo). No published
 mechanistic model of the antidepressant time course exists (ketamine-pkpd.md section 8), so the three
 rates are an *illustrative calibration* to Kishimoto 2016: measurable by 2 h, peak near 24 h at
@@ -109,6 +110,15 @@ class PharmacodynamicParameters(CitedParameters):
         2.0, "Hedges g", "g_max: largest antidepressant effect", "illustrative: g = 1.0 at B = B50 (Kishimoto 2016 day-1 g ~1.0)"
     )
     benefit_half_max: float = cited(1.0, "benefit units", "B50: benefit giving half of g_max", "scale of B (peak after one standard infusion)")
+    consolidation_rate_per_day: float = cited(
+        0.006, "1/day", "k_c: share of the benefit consolidated per day",
+        "illustrative calibration: one infusion still fades by days 10-12 (fact 5) while an induction course "
+        "keeps benefit through fortnightly maintenance (P3)",
+    )
+    consolidated_half_life_days: float = cited(
+        90.0, "days", "fading of consolidated benefit",
+        "illustrative: stable remitters relapsed after a median 273 days on placebo (Daly et al. 2019 JAMA Psychiatry)",
+    )
 
 
 PHARMACODYNAMICS = PharmacodynamicParameters()
@@ -131,6 +141,6 @@ def check_effect(name: str) -> str:
 
 
 def antidepressant_effect(benefit: np.ndarray, pd: PharmacodynamicParameters = PHARMACODYNAMICS) -> np.ndarray:
-    """Antidepressant effect size g from the benefit state B (Hedges g)."""
+    """Antidepressant effect size g from the total benefit B + C (Hedges g)."""
     b = np.maximum(benefit, 0.0)
     return pd.antidepressant_max_g * b / (pd.benefit_half_max + b)

@@ -50,10 +50,10 @@ ACCUMULATORS = ("absorbed_mg", "eliminated_mg", "first_pass_mg", "auc_ketamine_m
 STAGE_STATES = (
     ("tolerance_precursor", "tolerance_fast", "sensitization"),
     ("tolerance_slow",),
-    ("signalling", "benefit", "dependence"),
+    ("signalling", "benefit", "consolidated_benefit", "dependence"),
 )
 SLOW_STATES = tuple(name for stage in STAGE_STATES for name in stage)
-PRECURSOR, TOLERANCE_FAST, SENSITIZATION, TOLERANCE_SLOW, SIGNALLING, BENEFIT, DEPENDENCE = range(7)
+PRECURSOR, TOLERANCE_FAST, SENSITIZATION, TOLERANCE_SLOW, SIGNALLING, BENEFIT, CONSOLIDATED, DEPENDENCE = range(8)
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ class LinearModel:
         """Effect ``name`` from effect-site concentration ``ce`` (P, N) and slow states ``slow`` (P, ns, N)
         (the stage-1 states suffice for acute effects)."""
         if name == "antidepressant":
-            return antidepressant_effect(slow[:, BENEFIT], self.pd)
+            return antidepressant_effect(slow[:, BENEFIT] + slow[:, CONSOLIDATED], self.pd)
         if name == "craving":
             d = np.maximum(slow[:, DEPENDENCE], 0.0) / self.adaptation.dependence_half_max
             return 100.0 * d**2 / (1.0 + d**2)
@@ -303,16 +303,19 @@ def build_model(
         fast_tolerance = np.maximum(earlier[:, TOLERANCE_FAST], 0.0)
         return (fast_tolerance * sigmoid(fast_tolerance / ad.slow_tolerance_threshold, 6.0))[:, None, :]
 
-    # stage 3: antidepressant cascade and dependence. Drives: tolerance-shifted blockade, reward effect.
+    # stage 3: antidepressant cascade (signalling -> benefit -> consolidated benefit) and dependence.
+    # Drives: tolerance-shifted blockade, reward effect.
     k_sig = pd.signalling_rate_per_day * per_day
-    stage3 = np.zeros((count, 3, 3))
+    stage3 = np.zeros((count, 4, 4))
     stage3[:, 0, 0] = -k_sig
     stage3[:, 1, 0] = k_sig
     stage3[:, 1, 1] = -pd.benefit_decay_per_day * per_day * prm.benefit_decay_multiplier
-    stage3[:, 2, 2] = -LN2 / (ad.dependence_half_life_days * HOURS_PER_DAY)
-    input3 = np.zeros((count, 3, 2))
+    stage3[:, 2, 1] = pd.consolidation_rate_per_day * per_day
+    stage3[:, 2, 2] = -LN2 / (pd.consolidated_half_life_days * HOURS_PER_DAY)
+    stage3[:, 3, 3] = -LN2 / (ad.dependence_half_life_days * HOURS_PER_DAY)
+    input3 = np.zeros((count, 4, 2))
     input3[:, 0, 0] = pd.antidepressant_trigger_per_h * prm.antidepressant_drive
-    input3[:, 2, 1] = ad.dependence_gain_per_h
+    input3[:, 3, 1] = ad.dependence_gain_per_h
 
     def drives3(fast: dict[str, np.ndarray], earlier: np.ndarray) -> np.ndarray:
         ce = fast["ce_mg_per_l"]
