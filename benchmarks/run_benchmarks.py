@@ -25,7 +25,7 @@ from kettutor.model import build_model
 from kettutor.reference import solve_reference
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET_MEDIAN_MS = 10.0
+TARGET_MEDIAN_MS = 15.0  # issue [2]: the full model with adaptation (issue [1] asked 10 ms before adaptation)
 TARGET_SPEEDUP = 100.0
 
 
@@ -88,10 +88,13 @@ def main() -> int:
         (ROOT / "docs" / "benchmarks.md").write_text(
             "# Benchmarks\n\n"
             "Measured by `python benchmarks/run_benchmarks.py --record` on " + str(date.today()) + f" ({machine}).\n\n"
-            "## One patient, one year (issue [1])\n\n"
+            "## One patient, one year (issues [1] and [2])\n\n"
             "70 kg patient; 0.5 mg/kg IV over 40 min twice weekly for 4 weeks, then weekly to one year; output "
-            "every 5 min for 6 h after each dose and hourly otherwise. The fast time covers `simulate()` and "
-            "reading every effect; the reference integrates the same model with `scipy.integrate.solve_ivp`.\n\n"
+            "every 5 min for 6 h after each dose and hourly otherwise. The model is the full one, with every "
+            "adaptation state (tolerance, sensitization, dependence, antidepressant benefit). The fast time covers "
+            "`simulate()` and reading every effect; the reference integrates the same model with "
+            "`scipy.integrate.solve_ivp`. Targets: median <= 15 ms with adaptation (issue [2]; issue [1] asked "
+            "<= 10 ms for the model before adaptation, measured at 6.5 ms then) and >= 100x the reference.\n\n"
             + table + "\n"
         )
     return 0 if ok else 1

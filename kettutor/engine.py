@@ -26,10 +26,11 @@ from .regimen import Regimen
 
 GAUSS_RULES = {order: np.polynomial.legendre.leggauss(order) for order in (2, 3, 4, 6)}
 # Quadrature order by how long after the last boundary a panel starts: 6 points inside the refined zone
-# (fast distribution, steep drive onset), 4 points up to 6 h (minutes-scale changes), 3 points to 12 h, and
+# (fast distribution, steep drive onset), 4 points up to 1 h (minutes-scale changes), 3 points to 12 h (the
+# fast phases have decayed by e^-14; only the terminal phase and ke0 remain), and
 # 2 points later, when the effect site decays on its terminal half-life and the drives it feeds are both
 # smooth and tiny (their remaining integral is ~1e-4 of a session's, integrated to ~1e-4 relative).
-ORDER_BY_HOURS_SINCE_BOUNDARY = ((300.0 / 3600.0, 6), (6.0, 4), (12.0, 3), (np.inf, 2))
+ORDER_BY_HOURS_SINCE_BOUNDARY = ((300.0 / 3600.0, 6), (1.0, 4), (12.0, 3), (np.inf, 2))
 REFINED_ZONE_H = ORDER_BY_HOURS_SINCE_BOUNDARY[0][0]
 # Drive kinks are sought only this long after a boundary: later the sensitizing drive is ~1e-12.
 KINK_WINDOW_H = 24.0
@@ -286,28 +287,37 @@ class _PanelGroup:
     fast: dict[str, np.ndarray]  # drive outputs at the nodes, (P, M_g)
 
 
-def _modal_panel_integrals(group: _PanelGroup, mu: np.ndarray, forcing: np.ndarray) -> np.ndarray:
+def _decay_to_panel_end(group: _PanelGroup, mu: np.ndarray) -> np.ndarray:
+    """e^{mu (t_end - s)} for every mode and node (P, m, M_g)."""
+    return np.exp(mu[:, :, None] * (np.repeat(group.hi, group.order) - group.node_t)[None, None, :])
+
+
+def _modal_panel_integrals(group: _PanelGroup, decay: np.ndarray, forcing: np.ndarray) -> np.ndarray:
     """q (P, m, J_g): integral over each panel of e^{mu (t_end - s)} forcing(s), by Gauss-Legendre."""
     _, weights_x = GAUSS_RULES[group.order]
-    decay = np.exp(mu[:, :, None] * (np.repeat(group.hi, group.order) - group.node_t)[None, None, :])
     weights = (0.5 * (group.hi - group.lo)[:, None] * weights_x[None, :]).ravel()
-    return (forcing * decay * weights).reshape(forcing.shape[0], mu.shape[1], group.lo.size, group.order).sum(axis=-1)
+    count, modes = forcing.shape[:2]
+    return ((forcing * decay) * weights).reshape(count, modes, group.lo.size, group.order).sum(axis=-1)
 
 
-def _modal_node_values(group: _PanelGroup, mu: np.ndarray, forcing: np.ndarray, y_start: np.ndarray) -> np.ndarray:
+def _modal_node_values(
+    group: _PanelGroup, mu: np.ndarray, decay: np.ndarray, forcing: np.ndarray, y_start: np.ndarray
+) -> np.ndarray:
     """Modal states at the nodes (P, m, M_g) from their values at panel starts ``y_start`` (P, m, J_g).
 
     y(s_i) = e^{mu (s_i - t_j)} [y_j + (h/2) sum_k Q_ik e^{-mu (s_k - t_j)} f(s_k)], the spectral integral
-    of the interpolated integrand (as accurate as the panel's Gauss rule).
+    of the interpolated integrand (as accurate as the panel's Gauss rule). Both exponentials come from
+    ``decay`` = e^{mu (t_end - s)} and one factor per panel, e^{mu h}.
     """
     count, modes = forcing.shape[:2]
-    since = (group.node_t - np.repeat(group.lo, group.order))[None, None, :]
-    scaled = (forcing * np.exp(-mu[:, :, None] * since)).reshape(count, modes, group.lo.size, group.order)
+    shape = (count, modes, group.lo.size, group.order)
+    whole = np.exp(mu[:, :, None] * (group.hi - group.lo)[None, None, :])[..., None]  # e^{mu h} per panel
+    decay = decay.reshape(shape)
+    scaled = forcing.reshape(shape) * decay  # f e^{mu (t_end - s)} = f e^{-mu (s - t_j)} e^{mu h}
     half = 0.5 * (group.hi - group.lo)
     flat = scaled.reshape(-1, group.order) @ INTEGRATION_MATRICES[group.order].T  # one GEMM for all panels
-    integral = flat.reshape(scaled.shape) * half[None, None, :, None]
-    values = (y_start[..., None] + integral).reshape(count, modes, -1)
-    return values * np.exp(mu[:, :, None] * since)
+    integral = flat.reshape(shape) * half[None, None, :, None] / whole
+    return ((y_start[..., None] + integral) * whole / decay).reshape(count, modes, -1)
 
 
 class EngineOutput:
@@ -321,7 +331,7 @@ class EngineOutput:
         initial_slow: np.ndarray | None = None,
     ):
         self.model, self.solver, self.time_h = model, solver, time_h
-        self.output_names = tuple(model.outputs)
+        self.output_names = tuple(name for name in model.outputs if name != "habituation_mg_per_l")  # drives only
         rows = np.stack([model.outputs[name] for name in self.output_names], axis=1)  # (P, r, n)
         values = solver.output(rows, time_h)
         self.fast = {name: values[:, i] for i, name in enumerate(self.output_names)}
@@ -341,15 +351,16 @@ class EngineOutput:
             mu, vec, inv = diagonalise(stage.matrix)
             to_modes = inv @ stage.input  # (P, m, d)
             forcing = [to_modes @ stage.drives(g.fast, earlier) for g, earlier in zip(groups, earlier_nodes)]
+            decays = [_decay_to_panel_end(g, mu) for g in groups]
             q = np.zeros((count, size, edges.size - 1))
-            for group, f in zip(groups, forcing):
-                q[:, :, group.index] = _modal_panel_integrals(group, mu, f)
+            for group, decay, f in zip(groups, decays, forcing):
+                q[:, :, group.index] = _modal_panel_integrals(group, decay, f)
             y = propagate_modes(mu, edges, q, np.einsum("pij,pj->pi", inv, initial[:, offset : offset + size]))
             edge_states.append(vec @ y)
             if number + 1 < len(model.stages):
                 earlier_nodes = [
-                    np.concatenate([earlier, vec @ _modal_node_values(g, mu, f, y[:, :, g.index])], axis=1)
-                    for g, f, earlier in zip(groups, forcing, earlier_nodes)
+                    np.concatenate([earlier, vec @ _modal_node_values(g, mu, d, f, y[:, :, g.index])], axis=1)
+                    for g, d, f, earlier in zip(groups, decays, forcing, earlier_nodes)
                 ]
             offset += size
 

@@ -31,6 +31,14 @@ CASES = {
         kettutor.Regimen.continuous_infusion(rate_mg_per_kg_per_h=0.3, hours=36),
     ),
     "esketamine spray": (kettutor.Patient(sex="female"), kettutor.Regimen.esketamine_spray(84, every_days=3.5, doses=3)),
+    "daily use: slow tolerance, sensitization, craving": (
+        kettutor.Patient(),
+        kettutor.Regimen.repeated(dose_mg_per_kg=1.0, route="intranasal", every_days=1, doses=21),
+    ),
+    "memantine cross-tolerance, psychotherapy": (
+        kettutor.Patient(comedications=("memantine",), adjunct_therapy="psychotherapy"),
+        kettutor.Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=7, doses=3),
+    ),
 }
 
 
