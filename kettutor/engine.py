@@ -37,9 +37,11 @@ KINK_WINDOW_H = 24.0
 # Kinks of non-smooth drives become panel edges for small batches; a large cohort shares one time grid,
 # where every patient's kinks would multiply the panels, so it keeps the (slightly less exact) plain grid.
 MAX_PATIENTS_WITH_KINK_EDGES = 8
-# Panel edges added after every boundary (h), doubling from 0.1 s to ~3.4 min, then 5 min: after a bolus the
+# Panel edges added after every bolus (h), doubling from 0.1 s to ~3.4 min, then 5 min: after a bolus the
 # effect site crosses the drive's EC50 within about a second, and distribution has a 0.4 min half-life.
 REFINEMENT_OFFSETS_H = np.append(0.1 * 2.0 ** np.arange(12), 300.0) / 3600.0
+# After an infusion starts or stops the effect site changes smoothly (C1): refining from 30 s is enough.
+INFUSION_REFINEMENT_OFFSETS_H = np.array([30.0, 60.0, 120.0, 210.0, 300.0]) / 3600.0
 MAX_EXPONENT = 600.0  # keeps exp() of a block's span finite in the blocked cumulative sum
 
 
@@ -184,11 +186,17 @@ class ModalSolver:
         return value.transpose(0, 2, 1)
 
 
-def panel_edges(output_times: np.ndarray, boundaries: np.ndarray) -> np.ndarray:
-    """Quadrature panel edges: output times, boundaries and a geometric refinement after each boundary."""
+def panel_edges(output_times: np.ndarray, schedule: Schedule) -> np.ndarray:
+    """Quadrature panel edges: output times, boundaries and a geometric refinement after each boundary
+    (finer after boluses than after infusion starts and stops)."""
     start, stop = output_times[0], output_times[-1]
-    refined = (boundaries[:, None] + REFINEMENT_OFFSETS_H[None, :]).ravel()
-    edges = np.concatenate([output_times, boundaries, refined])
+    boundaries = schedule.times_h
+    bolus = np.any(schedule.jumps != 0.0, axis=(0, 2))
+    refined = [
+        (boundaries[bolus, None] + REFINEMENT_OFFSETS_H[None, :]).ravel(),
+        (boundaries[~bolus, None] + INFUSION_REFINEMENT_OFFSETS_H[None, :]).ravel(),
+    ]
+    edges = np.concatenate([output_times, boundaries, *refined])
     edges = np.unique(edges[(edges >= start) & (edges <= stop)])
     return edges
 
@@ -336,7 +344,7 @@ class EngineOutput:
         values = solver.output(rows, time_h)
         self.fast = {name: values[:, i] for i, name in enumerate(self.output_names)}
 
-        edges = panel_edges(time_h, solver.schedule.times_h)
+        edges = panel_edges(time_h, solver.schedule)
         if model.kink_rows.shape[1] and model.kink_rows.shape[0] <= MAX_PATIENTS_WITH_KINK_EDGES:
             edges = np.union1d(edges, kink_times(solver, model.kink_rows, edges))
         groups = self._panel_groups(edges)
