@@ -60,7 +60,7 @@ def time_reference(patient, regimen, output_times, repeats: int):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--record", action="store_true", help="rewrite docs/benchmarks.md")
-    parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--repeats", type=int, default=100)
     args = parser.parse_args()
 
     patient, regimen = kettutor.Patient(), one_year_regimen()

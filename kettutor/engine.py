@@ -43,6 +43,10 @@ REFINEMENT_OFFSETS_H = np.append(0.1 * 2.0 ** np.arange(12), 300.0) / 3600.0
 # After an infusion starts or stops the effect site changes smoothly (C1): refining from 30 s is enough.
 INFUSION_REFINEMENT_OFFSETS_H = np.array([30.0, 60.0, 120.0, 210.0, 300.0]) / 3600.0
 MAX_EXPONENT = 600.0  # keeps exp() of a block's span finite in the blocked cumulative sum
+# Output evaluation: points at least LATE_TAU_H after their segment's start drop modes whose exponential
+# has fallen below e^-DECAYED_EXPONENT (~2e-22) there.
+LATE_TAU_H = 12.0
+DECAYED_EXPONENT = 50.0
 
 
 @dataclass(frozen=True)
@@ -161,17 +165,30 @@ class ModalSolver:
         return seg, t - self.schedule.times_h[seg]
 
     def output(self, rows: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """Linear outputs ``rows @ x(t)`` for rows (P, r, n) at times ``t`` (N,): shape (P, r, N)."""
+        """Linear outputs ``rows @ x(t)`` for rows (P, r, n) at times ``t`` (N,): shape (P, r, N).
+
+        Points long after their segment's start skip the modes that have decayed below double precision
+        there (e^{lambda tau} < e^-50), which is exact to rounding.
+        """
         seg, tau = self._segments(t)
         w = np.einsum("prj,pjm->prm", rows, self.vec)  # (P, r, n)
         # z(t) = (z_k + beta_k/lam) e^{lam tau} - beta_k/lam
         shifted = self.beta / self.lam[:, None, :]
         a = np.einsum("prm,pkm->pkrm", w, self.z_plus + shifted)
         b = np.einsum("prm,pkm->pkr", w, shifted)
-        active = np.flatnonzero(np.any(a != 0.0, axis=(0, 1, 2)))  # modes never excited or never seen
-        e = np.exp(self.lam[:, None, active] * tau[None, :, None])  # (P, N, n_active)
-        gathered = np.take(a[..., active], seg, axis=1)  # (P, N, r, n_active)
-        return np.einsum("pnrm,pnm->prn", gathered, e) - np.take(b, seg, axis=1).transpose(0, 2, 1)
+        active = np.any(a != 0.0, axis=(0, 1, 2))  # modes never excited or never seen
+        out = np.empty((rows.shape[0], rows.shape[1], t.size))
+        decay_rate = np.abs(self.lam).min(axis=0)  # per mode, the slowest over patients
+        late = tau >= LATE_TAU_H
+        for points, modes in ((~late, active), (late, active & (decay_rate * LATE_TAU_H < DECAYED_EXPONENT))):
+            index = np.flatnonzero(points)
+            if index.size == 0:
+                continue
+            keep = np.flatnonzero(modes)
+            e = np.exp(self.lam[:, None, keep] * tau[None, index, None])  # (P, N, n_keep)
+            gathered = np.take(a[..., keep], seg[index], axis=1)  # (P, N, r, n_keep)
+            out[:, :, index] = np.einsum("pnrm,pnm->prn", gathered, e) - np.take(b, seg[index], axis=1).transpose(0, 2, 1)
+        return out
 
     def accumulators(self, t: np.ndarray) -> np.ndarray:
         """Accumulator values at times ``t``: shape (P, n_acc, N)."""
