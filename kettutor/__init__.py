@@ -9,11 +9,14 @@ True
 """
 
 from ._validate import ValidatedRangeWarning
+from .adaptation import ADAPTATION, AdaptationParameters
+from .analysis import dose_response, dose_to_match_first_response, recovery_days
 from .comedications import COMEDICATIONS, Comedication
 from .effects import ACUTE_EFFECTS, EFFECT_NAMES, EFFECT_UNITS, PHARMACODYNAMICS, AcuteEffect, PharmacodynamicParameters
 from .params import parameter_table
 from .patient import EXAMPLE_PATIENTS, Patient
 from .pk import DISPOSITIONS, Disposition
+from .policies import PolicyOutcome, escalating_use, extend_interval_while_benefit_holds, titrate_to_response
 from .regimen import DoseEvent, Regimen
 from .result import Exposure, SimulationResult
 from .routes import ROUTES, Route
@@ -21,6 +24,15 @@ from .simulate import simulate
 
 __all__ = [
     "ACUTE_EFFECTS",
+    "ADAPTATION",
+    "AdaptationParameters",
+    "PolicyOutcome",
+    "dose_response",
+    "dose_to_match_first_response",
+    "escalating_use",
+    "extend_interval_while_benefit_holds",
+    "recovery_days",
+    "titrate_to_response",
     "COMEDICATIONS",
     "DISPOSITIONS",
     "EFFECT_NAMES",

@@ -12,8 +12,9 @@ PARAMETER_SETS = (
     + [("acute effect", name, e) for name, e in kettutor.ACUTE_EFFECTS.items()]
     + [("comedication", name, c) for name, c in kettutor.COMEDICATIONS.items()]
     + [("pharmacodynamics", "default", kettutor.PHARMACODYNAMICS), ("patient", "default", kettutor.Patient())]
+    + [("adaptation", "default", kettutor.ADAPTATION)]
 )
-LABEL_FIELDS = {"name", "drug", "kind", "note", "sources", "comedications"}
+LABEL_FIELDS = {"name", "drug", "kind", "note", "sources", "comedications", "adjunct_therapy"}
 
 
 @pytest.mark.parametrize("kind, name, params", PARAMETER_SETS, ids=[f"{k}:{n}" for k, n, _ in PARAMETER_SETS])
@@ -52,6 +53,8 @@ def test_public_api_matches_the_documented_names():
     documented = {
         "Patient", "Regimen", "simulate", "EFFECT_NAMES", "ROUTES", "COMEDICATIONS", "DISPOSITIONS",
         "EXAMPLE_PATIENTS", "PHARMACODYNAMICS", "ACUTE_EFFECTS", "EFFECT_UNITS", "ValidatedRangeWarning",
+        "ADAPTATION", "escalating_use", "titrate_to_response", "extend_interval_while_benefit_holds",
+        "dose_response", "dose_to_match_first_response", "recovery_days",
     }
     assert documented <= set(kettutor.__all__)
     assert {"anesthesia", "dissociation", "analgesia", "antidepressant"} <= set(kettutor.EFFECT_NAMES)

@@ -12,7 +12,8 @@ PATIENT = kettutor.Patient()
 
 @pytest.fixture(scope="module")
 def daily_escalation():
-    return escalating_use(PATIENT, every_days=1, sessions=120, cap_mg_per_kg=20.0, step_mg_per_kg=0.5)
+    with pytest.warns(kettutor.ValidatedRangeWarning, match="outside the model's validated range"):
+        return escalating_use(PATIENT, every_days=1, sessions=120, cap_mg_per_kg=20.0, step_mg_per_kg=0.5)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,8 @@ def test_E3_tolerance_and_dependence_feed_each_other_under_frequent_use():
     def craving_at_end(outcome):  # the craving state (the % scale saturates)
         return outcome.result.slow_state("dependence")[outcome.result.time_h <= outcome.session_start_h[-1] + 24].max()
 
-    daily_escalating = escalating_use(PATIENT, every_days=1, sessions=42, cap_mg_per_kg=20.0, step_mg_per_kg=0.5, route="iv_infusion", infusion_min=40)
+    with pytest.warns(kettutor.ValidatedRangeWarning):  # escalation leaves the validated dose range
+        daily_escalating = escalating_use(PATIENT, every_days=1, sessions=42, cap_mg_per_kg=20.0, step_mg_per_kg=0.5, route="iv_infusion", infusion_min=40)
     daily_fixed = escalating_use(PATIENT, every_days=1, sessions=42, cap_mg_per_kg=0.5, route="iv_infusion", infusion_min=40)
     weekly_escalating = escalating_use(PATIENT, every_days=7, sessions=8, cap_mg_per_kg=20.0, step_mg_per_kg=0.5, route="iv_infusion", infusion_min=40)
     weekly_fixed = escalating_use(PATIENT, every_days=7, sessions=8, cap_mg_per_kg=0.5, route="iv_infusion", infusion_min=40)
