@@ -38,9 +38,10 @@ from .pk import (
 from .regimen import HOURS_PER_DAY, Regimen
 from .routes import direct_fraction, get_route, swallowed_fraction
 
-CENTRAL, PERIPHERAL_FAST, PERIPHERAL_SLOW, EFFECT_SITE, HABITUATION, NORKETAMINE, GUT_LUMEN, GUT = range(8)
+CENTRAL, PERIPHERAL_FAST, PERIPHERAL_SLOW, EFFECT_SITE, HABITUATION, NORKETAMINE, NORKETAMINE_EFFECT_SITE, GUT_LUMEN, GUT = range(9)
 FIXED_STATES = (
-    "central", "peripheral_fast", "peripheral_slow", "effect_site", "habituation_site", "norketamine", "gut_lumen", "gut",
+    "central", "peripheral_fast", "peripheral_slow", "effect_site", "habituation_site", "norketamine",
+    "norketamine_effect_site", "gut_lumen", "gut",
 )
 # Absorption runs through two first-order stages: release at RELEASE_RATE_RATIO x ka, then absorption at ka.
 # A single stage into Domino's small central volume (4.4 L) peaks within minutes whatever ka is, so it
@@ -217,6 +218,9 @@ def build_model(
     a[:, NORKETAMINE, CENTRAL] = fm * prm.k10
     a[:, NORKETAMINE, GUT] = fm * (1.0 - fh) * k_gut
     a[:, NORKETAMINE, NORKETAMINE] = -prm.norketamine_k
+    # norketamine effect site: same equilibration as the parent (no norketamine effect by default)
+    a[:, NORKETAMINE_EFFECT_SITE, NORKETAMINE] = prm.ke0 / prm.norketamine_volume_l
+    a[:, NORKETAMINE_EFFECT_SITE, NORKETAMINE_EFFECT_SITE] = -prm.ke0
     # gut: lumen -> absorbing gut; the absorbed share survives first-pass with probability 1 - E_H
     a[:, GUT_LUMEN, GUT_LUMEN] = -RELEASE_RATE_RATIO * k_gut
     a[:, GUT, GUT_LUMEN] = RELEASE_RATE_RATIO * k_gut
@@ -257,12 +261,13 @@ def build_model(
     acc_inputs = np.zeros((len(ACCUMULATORS), n))
     acc_inputs[0, CENTRAL] = 1.0  # IV doses count as absorbed when given
 
-    names_out = ("plasma_mg_per_l", "ce_mg_per_l", "habituation_mg_per_l", "norketamine_mg_per_l")
+    names_out = ("plasma_mg_per_l", "ce_mg_per_l", "habituation_mg_per_l", "norketamine_mg_per_l", "norketamine_ce_mg_per_l")
     outputs = {name: np.zeros((count, n)) for name in names_out}
     outputs["plasma_mg_per_l"][:, CENTRAL] = 1.0 / prm.v1_l
     outputs["ce_mg_per_l"][:, EFFECT_SITE] = 1.0
     outputs["habituation_mg_per_l"][:, HABITUATION] = 1.0
     outputs["norketamine_mg_per_l"][:, NORKETAMINE] = 1.0 / prm.norketamine_volume_l
+    outputs["norketamine_ce_mg_per_l"][:, NORKETAMINE_EFFECT_SITE] = 1.0
 
     per_day = 1.0 / HOURS_PER_DAY
     ad = adaptation

@@ -62,6 +62,11 @@ class SimulationResult:
         """Plasma concentration of norketamine (mg/L)."""
         return self._out.fast["norketamine_mg_per_l"][self._i]
 
+    @property
+    def norketamine_effect_site_mg_per_l(self) -> np.ndarray:
+        """Effect-site concentration of norketamine (mg/L); it drives no effect by default (Simons 2022)."""
+        return self._out.fast["norketamine_ce_mg_per_l"][self._i]
+
     def amount_mg(self, state: str) -> np.ndarray:
         """Amount in one compartment (mg), e.g. 'central', 'gut', 'norketamine'."""
         names = self._model.state_names
@@ -159,6 +164,7 @@ class SimulationResult:
             "plasma ketamine": (self.plasma_mg_per_l, "mg/L"),
             "effect-site ketamine": (self.effect_site_mg_per_l, "mg/L"),
             "plasma norketamine": (self.norketamine_mg_per_l, "mg/L"),
+            "effect-site norketamine": (self.norketamine_effect_site_mg_per_l, "mg/L"),
         }
         for name in effects:
             series[name] = (self.effect(name), EFFECT_UNITS[check_effect(name)])

@@ -65,7 +65,7 @@ def test_public_api_matches_the_documented_names():
         ),
         days=20,
     )
-    for attribute in ("time_h", "plasma_mg_per_l"):
+    for attribute in ("time_h", "plasma_mg_per_l", "effect_site_mg_per_l", "norketamine_mg_per_l", "norketamine_effect_site_mg_per_l"):
         assert getattr(result, attribute).shape == result.time_h.shape
     assert result.effect("dissociation").shape == result.time_h.shape
     assert result.session_peaks("dissociation").shape == (3,)
@@ -76,5 +76,5 @@ def test_tidy_export_is_long_form_with_units():
     result = kettutor.simulate(kettutor.Patient(), kettutor.Regimen.single(dose_mg_per_kg=0.5, infusion_min=40), days=2)
     frame = result.to_dataframe()
     assert list(frame.columns) == ["time_h", "time_days", "quantity", "value", "unit"]
-    assert len(frame) == result.time_h.size * (3 + len(kettutor.EFFECT_NAMES))
+    assert len(frame) == result.time_h.size * (4 + len(kettutor.EFFECT_NAMES))
     assert set(frame.loc[frame.quantity == "plasma ketamine", "unit"]) == {"mg/L"}

@@ -56,6 +56,7 @@ def test_fast_engine_matches_solve_ivp_reference(patient, regimen):
         ("plasma", (fast.plasma_mg_per_l, reference.fast["plasma_mg_per_l"])),
         ("effect site", (fast.effect_site_mg_per_l, reference.fast["ce_mg_per_l"])),
         ("norketamine", (fast.norketamine_mg_per_l, reference.fast["norketamine_mg_per_l"])),
+        ("norketamine effect site", (fast.norketamine_effect_site_mg_per_l, reference.fast["norketamine_ce_mg_per_l"])),
     ):
         assert max_relative_error(*series) < 1e-6, name
     for j, name in enumerate(SLOW_STATES):
