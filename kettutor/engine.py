@@ -31,7 +31,6 @@ GAUSS_RULES = {order: np.polynomial.legendre.leggauss(order) for order in (2, 3,
 # 2 points later, when the effect site decays on its terminal half-life and the drives it feeds are both
 # smooth and tiny (their remaining integral is ~1e-4 of a session's, integrated to ~1e-4 relative).
 ORDER_BY_HOURS_SINCE_BOUNDARY = ((300.0 / 3600.0, 6), (1.0, 4), (12.0, 3), (np.inf, 2))
-REFINED_ZONE_H = ORDER_BY_HOURS_SINCE_BOUNDARY[0][0]
 # Drive kinks are sought only this long after a boundary: later the sensitizing drive is ~1e-12.
 KINK_WINDOW_H = 24.0
 # Kinks of non-smooth drives become panel edges for small batches; a large cohort shares one time grid,

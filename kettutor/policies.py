@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validate import check_count, check_number
-from .effects import EFFECT_UNITS, check_effect
+from .effects import check_effect
 from .patient import Patient
 from .regimen import HOURS_PER_DAY, MAX_DOSE_MG_PER_KG, MAX_INTERVAL_DAYS, Regimen
 from .result import SimulationResult
@@ -81,17 +81,45 @@ def _check_route_dose(route: str, infusion_min: float | None) -> None:
     Regimen.single(dose_mg_per_kg=1.0, route=route, infusion_min=infusion_min)  # validates route and infusion
 
 
-def _finish(policy, stepper, starts, doses, responses, effect, reached, limit_session, message) -> PolicyOutcome:
-    regimen = stepper.regimen()
+def _check_dose_ladder(start: float, step: float, top: float, top_name: str) -> tuple[float, float, float]:
+    """Validate a starting dose, a step and a ceiling (all mg/kg); the ceiling may not lie below the start."""
+    start = check_number("start_dose_mg_per_kg", start, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    step = check_number("step_mg_per_kg", step, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    top = check_number(top_name, top, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    if top < start:
+        raise ValueError(f"{top_name} must be >= start_dose_mg_per_kg ({start:g} mg/kg); got {top:g} mg/kg.")
+    return start, step, top
+
+
+class _SessionLog:
+    """Gives sessions through a stepper and records their start, dose and peak response."""
+
+    def __init__(self, stepper: SessionStepper, effect: str) -> None:
+        self.stepper, self.effect = stepper, effect
+        self.starts: list[float] = []
+        self.doses: list[float] = []
+        self.responses: list[float] = []
+
+    def give(self, dose: float, until_h: float, extra_h: np.ndarray | None = None) -> SimulationResult:
+        """Give ``dose`` now, record its peak; returns the window (solved up to ``until_h``, not committed)."""
+        window = self.stepper.window(dose, until_h, extra_h=extra_h)
+        self.starts.append(self.stepper.time_h)
+        self.doses.append(dose)
+        self.responses.append(float(window.session_peaks(self.effect)[0]))
+        return window
+
+
+def _finish(policy: str, log: _SessionLog, reached: bool, limit_session: int | None, message: str) -> PolicyOutcome:
+    regimen = log.stepper.regimen()
     days = regimen.end_h / HOURS_PER_DAY + FOLLOW_UP_DAYS
     return PolicyOutcome(
         policy=policy,
-        session_start_h=np.array(starts),
-        doses_mg_per_kg=np.array(doses),
-        responses=np.array(responses),
-        effect=effect,
+        session_start_h=np.array(log.starts),
+        doses_mg_per_kg=np.array(log.doses),
+        responses=np.array(log.responses),
+        effect=log.effect,
         regimen=regimen,
-        result=simulate(stepper.patient, regimen, days=days),
+        result=simulate(log.stepper.patient, regimen, days=days),
         reached_limit=reached,
         limit_session=limit_session,
         message=message,
@@ -119,26 +147,18 @@ def escalating_use(
     """
     patient = patient or Patient()
     effect = check_effect(effect)
-    start = check_number("start_dose_mg_per_kg", start_dose_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
-    step = check_number("step_mg_per_kg", step_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
-    cap = check_number("cap_mg_per_kg", cap_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
-    if cap < start:
-        raise ValueError(f"cap_mg_per_kg must be >= start_dose_mg_per_kg ({start:g} mg/kg); got {cap:g} mg/kg.")
+    start, step, cap = _check_dose_ladder(start_dose_mg_per_kg, step_mg_per_kg, cap_mg_per_kg, "cap_mg_per_kg")
     interval_h = check_number("every_days", every_days, "days", low=0.0, high=MAX_INTERVAL_DAYS) * HOURS_PER_DAY
     count = check_count("sessions", sessions, low=1, high=3650)
     satisfied = check_number("satisfied_fraction", satisfied_fraction, "fraction of the first response", low=0.0, high=1.0)
     _check_route_dose(route, infusion_min)
 
-    stepper = SessionStepper(patient, route, infusion_min)
-    starts, doses, responses = [], [], []
+    log = _SessionLog(SessionStepper(patient, route, infusion_min), effect)
     dose, limit_session = start, None
     for number in range(1, count + 1):
-        window = stepper.window(dose, stepper.time_h + interval_h)
-        starts.append(stepper.time_h)
-        doses.append(dose)
-        responses.append(float(window.session_peaks(effect)[0]))
-        stepper.commit(window, stepper.time_h + interval_h)
-        if responses[-1] < satisfied * responses[0]:
+        next_h = log.stepper.time_h + interval_h
+        log.stepper.commit(log.give(dose, next_h), next_h)
+        if log.responses[-1] < satisfied * log.responses[0]:
             if dose >= cap and limit_session is None:
                 limit_session = number
             dose = min(dose + step, cap)
@@ -148,8 +168,8 @@ def escalating_use(
             f"session {limit_session}. In life, this is where harms pile up."
         )
     else:
-        message = f"Dose went from {start:g} to {doses[-1]:g} mg/kg over {count} sessions."
-    return _finish("escalating use", stepper, starts, doses, responses, effect, limit_session is not None, limit_session, message)
+        message = f"Dose went from {start:g} to {log.doses[-1]:g} mg/kg over {count} sessions."
+    return _finish("escalating use", log, limit_session is not None, limit_session, message)
 
 
 def titrate_to_response(
@@ -167,36 +187,28 @@ def titrate_to_response(
     """Start low and raise the dose after each session whose antidepressant response stayed below
     ``target_percent`` of the maximal antidepressant effect (P2); hold it once the target is reached."""
     patient = patient or Patient()
-    start = check_number("start_dose_mg_per_kg", start_dose_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
-    step = check_number("step_mg_per_kg", step_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
-    top = check_number("max_dose_mg_per_kg", max_dose_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
-    if top < start:
-        raise ValueError(f"max_dose_mg_per_kg must be >= start_dose_mg_per_kg ({start:g} mg/kg); got {top:g} mg/kg.")
+    start, step, top = _check_dose_ladder(start_dose_mg_per_kg, step_mg_per_kg, max_dose_mg_per_kg, "max_dose_mg_per_kg")
     target = check_number("target_percent", target_percent, "% of the maximal antidepressant effect", low=0.0, high=100.0)
     interval_h = check_number("every_days", every_days, "days", low=0.0, high=MAX_INTERVAL_DAYS) * HOURS_PER_DAY
     count = check_count("sessions", sessions, low=1, high=3650)
     _check_route_dose(route, infusion_min)
 
-    stepper = SessionStepper(patient, route, infusion_min)
-    g_max = stepper.model.pd.antidepressant_max_g
-    starts, doses, responses, reached_at = [], [], [], None
-    dose = start
+    log = _SessionLog(SessionStepper(patient, route, infusion_min), "antidepressant")
+    g_max = log.stepper.model.pd.antidepressant_max_g
+    dose, reached_at = start, None
     for number in range(1, count + 1):
-        window = stepper.window(dose, stepper.time_h + interval_h)
-        starts.append(stepper.time_h)
-        doses.append(dose)
-        responses.append(float(window.session_peaks("antidepressant")[0]))
-        stepper.commit(window, stepper.time_h + interval_h)
-        if 100.0 * responses[-1] / g_max >= target:
+        next_h = log.stepper.time_h + interval_h
+        log.stepper.commit(log.give(dose, next_h), next_h)
+        if 100.0 * log.responses[-1] / g_max >= target:
             reached_at = reached_at or number
         else:
             dose = min(dose + step, top)
     message = (
-        f"Target reached at session {reached_at} with {doses[reached_at - 1]:g} mg/kg."
+        f"Target reached at session {reached_at} with {log.doses[reached_at - 1]:g} mg/kg."
         if reached_at
-        else f"Target not reached in {count} sessions; the dose went up to {doses[-1]:g} mg/kg."
+        else f"Target not reached in {count} sessions; the dose went up to {log.doses[-1]:g} mg/kg."
     )
-    return _finish("titration to response", stepper, starts, doses, responses, "antidepressant", reached_at is not None, reached_at, message)
+    return _finish("titration to response", log, reached_at is not None, reached_at, message)
 
 
 def extend_interval_while_benefit_holds(
@@ -225,32 +237,27 @@ def extend_interval_while_benefit_holds(
     course_h = check_number("course_days", course_days, "days", low=0.0, high=3650.0) * HOURS_PER_DAY
     _check_route_dose(route, infusion_min)
 
-    stepper = SessionStepper(patient, route, infusion_min)
-    g_floor = threshold / 100.0 * stepper.model.pd.antidepressant_max_g
-    starts, doses, responses = [], [], []
+    log = _SessionLog(SessionStepper(patient, route, infusion_min), "antidepressant")
+    g_floor = threshold / 100.0 * log.stepper.model.pd.antidepressant_max_g
     interval = shortest
-    while stepper.time_h < course_h:
+    while log.stepper.time_h < course_h:
         options = sorted({min(interval + step, longest), interval, max(interval - step, shortest)}, reverse=True)
-        candidates = stepper.time_h + np.array(options) * HOURS_PER_DAY
-        window = stepper.window(dose, candidates[0], extra_h=candidates)
-        starts.append(stepper.time_h)
-        doses.append(dose)
-        responses.append(float(window.session_peaks("antidepressant")[0]))
+        candidates = log.stepper.time_h + np.array(options) * HOURS_PER_DAY
+        window = log.give(dose, candidates[0], extra_h=candidates)
         g = window.effect("antidepressant")
         held = [days for days, t in zip(options, candidates) if np.interp(t, window.time_h, g) >= g_floor]
         interval = held[0] if held else shortest
-        stepper.commit(window, stepper.time_h + interval * HOURS_PER_DAY)
-    intervals = np.diff(starts) / HOURS_PER_DAY
+        log.stepper.commit(window, log.stepper.time_h + interval * HOURS_PER_DAY)
+    intervals = np.diff(log.starts) / HOURS_PER_DAY
     reached = bool(intervals.size and intervals.max() >= longest)
-    message = f"{len(starts)} sessions in {course_h / HOURS_PER_DAY:g} days; the interval grew to {intervals.max() if intervals.size else shortest:g} days."
+    message = f"{len(log.starts)} sessions in {course_h / HOURS_PER_DAY:g} days; the interval grew to {intervals.max() if intervals.size else shortest:g} days."
     first_max = int(np.argmax(intervals >= longest)) + 2 if reached else None
-    return _finish("extend interval while benefit holds", stepper, starts, doses, responses, "antidepressant", reached, first_max, message)
+    return _finish("extend interval while benefit holds", log, reached, first_max, message)
 
 
 __all__ = [
     "ANAESTHETIC_LEVEL_MG_PER_L",
     "BLADDER_HARM_MG_PER_DAY",
-    "EFFECT_UNITS",
     "PolicyOutcome",
     "escalating_use",
     "extend_interval_while_benefit_holds",

@@ -48,7 +48,7 @@ if __name__ == "__main__":
     gut_ka = brentq(lambda k: tmax_h("oral", k, k) - TMAX_TARGET_H["oral"], 0.3, 20.0, xtol=1e-4)
     print(f"oral: gut absorption rate {gut_ka:.3f} 1/h -> Tmax {tmax_h('oral', gut_ka, gut_ka) * 60:.1f} min")
     for route in ("im", "intranasal", "sublingual", "rectal"):
-        ka = brentq(lambda k: tmax_h(route, k, gut_ka) - TMAX_TARGET_H[route], 0.3, 20.0, xtol=1e-4)
+        ka = brentq(lambda k, r=route: tmax_h(r, k, gut_ka) - TMAX_TARGET_H[r], 0.3, 20.0, xtol=1e-4)
         print(f"{route}: absorption rate {ka:.3f} 1/h -> Tmax {tmax_h(route, ka, gut_ka) * 60:.1f} min")
     ka = brentq(lambda k: spray_tmax_after_last_device_h(k) - 0.5, 1.0, 20.0, xtol=1e-4)
     print(f"esketamine spray: absorption rate {ka:.3f} 1/h -> Tmax {spray_tmax_after_last_device_h(ka) * 60:.1f} min after last device")
