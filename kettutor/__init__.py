@@ -11,6 +11,7 @@ True
 from ._validate import ValidatedRangeWarning
 from .adaptation import ADAPTATION, AdaptationParameters
 from .analysis import dose_response, dose_to_match_first_response, recovery_days
+from .cohort import ARCHETYPES, FAST_METABOLISER, SLOW_METABOLISER, Cohort, CohortResult, PopulationParameters
 from .comedications import COMEDICATIONS, Comedication
 from .effects import ACUTE_EFFECTS, EFFECT_NAMES, EFFECT_UNITS, PHARMACODYNAMICS, AcuteEffect, PharmacodynamicParameters
 from .params import parameter_table
@@ -23,6 +24,12 @@ from .routes import ROUTES, Route
 from .simulate import simulate
 
 __all__ = [
+    "ARCHETYPES",
+    "Cohort",
+    "CohortResult",
+    "FAST_METABOLISER",
+    "PopulationParameters",
+    "SLOW_METABOLISER",
     "ACUTE_EFFECTS",
     "ADAPTATION",
     "AdaptationParameters",

@@ -88,6 +88,7 @@ class PatientParameters:
     dissociation_scale: np.ndarray  # multiplier on Emax
     nmda_blockade: np.ndarray  # constant cross-tolerance drive from other NMDA antagonists
     benefit_decay_multiplier: np.ndarray  # adjunct therapy
+    adaptation_multiplier: np.ndarray  # individual speed of tolerance and sensitization
 
 
 def patient_parameters(patients: Sequence[Patient], disposition: Disposition, pd: PharmacodynamicParameters) -> PatientParameters:
@@ -104,7 +105,9 @@ def patient_parameters(patients: Sequence[Patient], disposition: Disposition, pd
     age_factor = np.maximum(flow - 2.19 * np.maximum(age - 60.0, 0.0), 0.25 * flow) / flow
     cl_mult = np.array([p.clearance_multiplier for p in patients]) * sex * age_factor
     # Enzyme inhibitors/inducers scale intrinsic clearance (well-stirred liver, kettutor.pk).
-    fold = np.array([np.prod([get_comedication(c).intrinsic_clearance_fold for c in p.comedications]) for p in patients])
+    fold = np.array(
+        [np.prod([get_comedication(c).intrinsic_clearance_fold for c in p.comedications]) / p.intrinsic_clearance_multiplier for p in patients]
+    )
     extraction = disposition.hepatic_extraction_ratio
     new_extraction = extraction / (extraction + fold * (1.0 - extraction))
     per_h = MINUTES_PER_HOUR
@@ -131,6 +134,7 @@ def patient_parameters(patients: Sequence[Patient], disposition: Disposition, pd
         ),
         nmda_blockade=np.array([sum(get_comedication(c).nmda_blockade for c in p.comedications) for p in patients]),
         benefit_decay_multiplier=np.array([ADJUNCT_BENEFIT_DECAY_MULTIPLIER[p.adjunct_therapy][0] for p in patients]),
+        adaptation_multiplier=np.array([p.adaptation_multiplier for p in patients]),
     )
 
 
@@ -288,9 +292,9 @@ def build_model(
     stage1[:, TOLERANCE_FAST, TOLERANCE_FAST] = -k_tf
     stage1[:, SENSITIZATION, SENSITIZATION] = -LN2 / (ad.sensitization_half_life_days * HOURS_PER_DAY)
     input1 = np.zeros((count, 3, 3))
-    input1[:, PRECURSOR, 0] = ad.fast_tolerance_gain_per_h
-    input1[:, SENSITIZATION, 1] = ad.sensitization_gain_per_h
-    input1[:, PRECURSOR, 2] = ad.fast_tolerance_gain_per_h * prm.nmda_blockade
+    input1[:, PRECURSOR, 0] = ad.fast_tolerance_gain_per_h * prm.adaptation_multiplier
+    input1[:, SENSITIZATION, 1] = ad.sensitization_gain_per_h * prm.adaptation_multiplier
+    input1[:, PRECURSOR, 2] = ad.fast_tolerance_gain_per_h * prm.adaptation_multiplier * prm.nmda_blockade
 
     sens_ec50 = ad.sensitization_ec50_mg_per_l * prm.ec50_scale[:, None]
 

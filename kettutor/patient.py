@@ -28,6 +28,11 @@ class Patient(CitedParameters):
     volume_multiplier: float = cited(1.0, "x", "individual distribution volumes relative to typical", "typical = 1")
     sensitivity_multiplier: float = cited(1.0, "x", "divides every EC50 (2 = twice as sensitive)", "typical = 1")
     ke0_multiplier: float = cited(1.0, "x", "individual effect-site equilibration speed", "typical = 1")
+    intrinsic_clearance_multiplier: float = cited(
+        1.0, "x", "hepatic intrinsic clearance relative to typical (e.g. CYP2B6 genotype); moves oral exposure most",
+        "typical = 1",
+    )
+    adaptation_multiplier: float = cited(1.0, "x", "individual speed of tolerance and sensitization build-up", "typical = 1")
     adjunct_therapy: str = cited(
         "none", "", "'none', 'psychotherapy' or 'exercise': slows the fading of the antidepressant benefit",
         "kettutor.adaptation.ADJUNCT_BENEFIT_DECAY_MULTIPLIER",
@@ -48,7 +53,10 @@ class Patient(CitedParameters):
         object.__setattr__(self, "comedications", tuple(self.comedications))
         for name in self.comedications:
             get_comedication(name)
-        for multiplier in ("clearance_multiplier", "volume_multiplier", "sensitivity_multiplier", "ke0_multiplier"):
+        for multiplier in (
+            "clearance_multiplier", "volume_multiplier", "sensitivity_multiplier", "ke0_multiplier",
+            "intrinsic_clearance_multiplier", "adaptation_multiplier",
+        ):
             check_number(multiplier, getattr(self, multiplier), "x typical", low=0.0, high=20.0)
 
     def with_comedication(self, name: str) -> "Patient":

@@ -99,18 +99,7 @@ class SimulationResult:
 
     def session_peaks(self, name: str) -> np.ndarray:
         """Peak of effect ``name`` in each session, from its start to the next session's start."""
-        name = check_effect(name)
-        out, i = self._out, slice(self._i, self._i + 1)
-        if name in ("antidepressant", "craving"):
-            times = out.edge_time_h
-            values = self._model.effect(name, np.zeros((1, times.size)), out.edge_slow[i])[0]
-        else:
-            times = np.concatenate([out.time_h, out.node_time_h])
-            ce = np.concatenate([out.fast["ce_mg_per_l"][i], out.node_output("ce_mg_per_l")[i]], axis=1)
-            known = out.node_slow.shape[1]
-            slow = np.concatenate([out.slow[i, :known], out.node_slow[i]], axis=2)
-            values = self._model.effect(name, ce, slow)[0]
-        return _window_max(times, values, self.session_start_h)
+        return session_peaks(self._model, self._out, self.session_start_h, name)[self._i]
 
     def slow_state(self, name: str) -> np.ndarray:
         """A slow state over time: 'tolerance_fast', 'tolerance_slow', 'sensitization', 'benefit', 'dependence', ..."""
@@ -132,10 +121,7 @@ class SimulationResult:
 
     def session_cmax_mg_per_l(self) -> np.ndarray:
         """Peak plasma concentration in each session (mg/L)."""
-        out, i = self._out, self._i
-        times = np.concatenate([out.time_h, out.node_time_h])
-        values = np.concatenate([out.fast["plasma_mg_per_l"][i], out.node_output("plasma_mg_per_l")[i]])
-        return _window_max(times, values, self.session_start_h)
+        return session_cmax_mg_per_l(self._out, self.session_start_h)[self._i]
 
     def exposure(self) -> Exposure:
         """Cmax, Tmax and AUC over the simulated time for ketamine and norketamine."""
@@ -182,9 +168,36 @@ class SimulationResult:
         )
 
 
+def session_peaks(model: LinearModel, out: EngineOutput, starts_h: np.ndarray, name: str) -> np.ndarray:
+    """Peak of effect ``name`` in each session window for every patient of a batch: shape (P, S).
+
+    Acute effects are read at the output times and the dense quadrature nodes (with the slow states
+    there); slow effects at the output times and panel edges.
+    """
+    name = check_effect(name)
+    if name in ("antidepressant", "craving"):
+        times = np.concatenate([out.time_h, out.edge_time_h])
+        slow = np.concatenate([out.slow, out.edge_slow], axis=2)
+        values = model.effect(name, np.zeros((slow.shape[0], times.size)), slow)
+    else:
+        times = np.concatenate([out.time_h, out.node_time_h])
+        ce = np.concatenate([out.fast["ce_mg_per_l"], out.node_output("ce_mg_per_l")], axis=1)
+        known = out.node_slow.shape[1]
+        slow = np.concatenate([out.slow[:, :known], out.node_slow], axis=2)
+        values = model.effect(name, ce, slow)
+    return _window_max(times, values, starts_h)
+
+
+def session_cmax_mg_per_l(out: EngineOutput, starts_h: np.ndarray) -> np.ndarray:
+    """Peak plasma concentration (mg/L) in each session window for every patient: shape (P, S)."""
+    times = np.concatenate([out.time_h, out.node_time_h])
+    values = np.concatenate([out.fast["plasma_mg_per_l"], out.node_output("plasma_mg_per_l")], axis=1)
+    return _window_max(times, values, starts_h)
+
+
 def _window_max(times: np.ndarray, values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Maximum of ``values`` in each window [starts[k], starts[k+1]) (last window to the end)."""
+    """Maximum of ``values`` (P, N) in each window [starts[k], starts[k+1]) (last window to the end): (P, S)."""
     order = np.argsort(times, kind="stable")
-    times, values = times[order], values[order]
+    times, values = times[order], values[:, order]
     index = np.searchsorted(times, starts, side="left")
-    return np.maximum.reduceat(values, index)
+    return np.maximum.reduceat(values, index, axis=1)

@@ -102,7 +102,7 @@ def simulate_patients(
 
 
 def simulate(
-    patient: Patient,
+    patient: "Patient | Cohort",
     regimen: Regimen,
     *,
     days: float | None = None,
@@ -117,7 +117,14 @@ def simulate(
     Output is every ``dense_step_min`` minutes from each dose until ``dense_window_h`` hours after it,
     and every ``sparse_step_h`` hours otherwise; session peaks and Cmax use a finer internal grid.
     ``disposition`` swaps the PK parameter set (see :data:`kettutor.DISPOSITIONS`).
+
+    Given a :class:`kettutor.Cohort` instead of a patient, simulates every patient (vectorised, in chunks)
+    and returns a :class:`kettutor.cohort.CohortResult` of per-patient summaries and population views.
     """
+    from .cohort import Cohort, simulate_cohort  # cohorts build on this module
+
+    if isinstance(patient, Cohort):
+        return simulate_cohort(patient, regimen, days=days)
     model, output = simulate_patients(
         [patient],
         regimen,
