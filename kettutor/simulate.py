@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from .pk import Disposition
 from .regimen import HOURS_PER_DAY, Regimen
 from .result import SimulationResult
 from .routes import get_route
+
+if TYPE_CHECKING:
+    from .cohort import Cohort
 
 MAX_SIMULATED_DAYS = 3650.0  # ten years
 DEFAULT_FOLLOW_UP_DAYS = 14.0
