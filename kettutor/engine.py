@@ -46,6 +46,7 @@ MAX_EXPONENT = 600.0  # keeps exp() of a block's span finite in the blocked cumu
 # has fallen below e^-DECAYED_EXPONENT (~2e-22) there.
 LATE_TAU_H = 12.0
 DECAYED_EXPONENT = 50.0
+BATCH_BY_SEGMENT = 16  # from this many patients, outputs are evaluated segment by segment (no gathers)
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,23 @@ class ModalSolver:
         out = np.empty((rows.shape[0], rows.shape[1], t.size))
         decay_rate = np.abs(self.lam).min(axis=0)  # per mode, the slowest over patients
         late = tau >= LATE_TAU_H
-        for points, modes in ((~late, active), (late, active & (decay_rate * LATE_TAU_H < DECAYED_EXPONENT))):
+        late_modes = active & (decay_rate * LATE_TAU_H < DECAYED_EXPONENT)
+        if rows.shape[0] >= BATCH_BY_SEGMENT and np.all(np.diff(seg) >= 0):
+            # large batches: walk the (sorted) points segment by segment, no gathered copies
+            cuts = np.searchsorted(seg, np.arange(self.schedule.times_h.size + 1))
+            for k in range(self.schedule.times_h.size):
+                lo, hi = cuts[k], cuts[k + 1]
+                if lo == hi:
+                    continue
+                split = lo + int(np.searchsorted(tau[lo:hi], LATE_TAU_H))
+                for start, stop, modes in ((lo, split, active), (split, hi, late_modes)):
+                    if start == stop:
+                        continue
+                    keep = np.flatnonzero(modes)
+                    e = np.exp(self.lam[:, keep, None] * tau[None, None, start:stop])  # (P, n_keep, N)
+                    out[:, :, start:stop] = np.matmul(a[:, k][..., keep], e) - b[:, k][:, :, None]
+            return out
+        for points, modes in ((~late, active), (late, late_modes)):
             index = np.flatnonzero(points)
             if index.size == 0:
                 continue
