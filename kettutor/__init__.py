@@ -15,6 +15,7 @@ from .cohort import ARCHETYPES, FAST_METABOLISER, SLOW_METABOLISER, Cohort, Coho
 from .comedications import COMEDICATIONS, Comedication
 from .effects import ACUTE_EFFECTS, EFFECT_NAMES, EFFECT_UNITS, PHARMACODYNAMICS, AcuteEffect, PharmacodynamicParameters
 from .params import parameter_table
+from .mystery import mystery_patient
 from .patient import EXAMPLE_PATIENTS, Patient
 from .pk import DISPOSITIONS, Disposition
 from .policies import PolicyOutcome, escalating_use, extend_interval_while_benefit_holds, titrate_to_response
@@ -37,6 +38,7 @@ __all__ = [
     "dose_response",
     "dose_to_match_first_response",
     "escalating_use",
+    "mystery_patient",
     "extend_interval_while_benefit_holds",
     "recovery_days",
     "titrate_to_response",

@@ -63,10 +63,10 @@ COMEDICATIONS: dict[str, Comedication] = {
         ),
         Comedication(
             name="benzodiazepine",
-            antidepressant_drive_multiplier=0.5,
+            antidepressant_drive_multiplier=0.25,
             note=(
                 "more than 8 mg diazepam-equivalent separated non-responders from responders; a higher dose "
-                "blunted the day-1 antidepressant effect. Halving the drive is an illustrative magnitude"
+                "blunted the day-1 antidepressant effect. Cutting the drive to a quarter (non-response) is illustrative"
             ),
             sources=(
                 ("antidepressant_drive_multiplier",
