@@ -31,7 +31,7 @@ from .result import session_cmax_mg_per_l, session_peaks
 from .simulate import simulate_patients
 
 MAX_COHORT_SIZE = 100_000
-CHUNK_SIZE = 100  # patients simulated together; bounds memory (~40 MB a chunk for a one-year course)
+CHUNK_SIZE = 25  # patients simulated together: bounds memory (~10 MB a chunk for a one-year course) and, measured, runs fastest
 CYP2B6_ASSUMPTIONS = ("single_dose", "chronic")
 GENOTYPES = ("*1/*1", "*1/*6", "*6/*6")
 
