@@ -219,6 +219,11 @@ class ModalSolver:
         return value.transpose(0, 2, 1)
 
 
+def hours_since_boundary(times: np.ndarray, boundaries: np.ndarray) -> np.ndarray:
+    """Time (h) from the latest dosing boundary at or before each of ``times``."""
+    return times - boundaries[np.searchsorted(boundaries, times, side="right") - 1]
+
+
 def panel_edges(output_times: np.ndarray, schedule: Schedule) -> np.ndarray:
     """Quadrature panel edges: output times, boundaries and a geometric refinement after each boundary
     (finer after boluses than after infusion starts and stops)."""
@@ -240,9 +245,7 @@ def kink_times(solver: "ModalSolver", rows: np.ndarray, edges: np.ndarray, itera
     A drive like max(f(C_e) - f(C_h), 0) has a kink there; making it a panel edge keeps Gauss-Legendre
     exact on both sides. Newton steps use the exact derivative ``rows @ A``, safeguarded by bisection.
     """
-    boundaries = solver.schedule.times_h
-    since = edges - boundaries[np.searchsorted(boundaries, edges, side="right") - 1]
-    near = np.flatnonzero(since < KINK_WINDOW_H)  # edges within the window of a boundary
+    near = np.flatnonzero(hours_since_boundary(edges, solver.schedule.times_h) < KINK_WINDOW_H)  # edges within the window of a boundary
     values = solver.output(rows, edges[near])  # (P, k, E_near)
     change = (np.signbit(values[..., :-1]) != np.signbit(values[..., 1:])) & (np.diff(near) == 1)[None, None, :]
     patient, row, pair = np.nonzero(change)
@@ -256,11 +259,10 @@ def kink_times(solver: "ModalSolver", rows: np.ndarray, edges: np.ndarray, itera
     for _ in range(iterations):
         both = np.stack([rows[patient, row], slope_rows[patient, row]], axis=1)  # (R, 2, n)
         f, slope = _pointwise_outputs(solver, patient, both, t)
-        inside = lo + (hi - lo) * 0.5
         newton = t - f / np.where(slope == 0.0, np.inf, slope)
-        lo = np.where(np.signbit(f) == np.signbit(f_lo), t, lo)
-        hi = np.where(np.signbit(f) == np.signbit(f_lo), hi, t)
-        t = np.where((newton > lo) & (newton < hi), newton, inside)
+        same_side = np.signbit(f) == np.signbit(f_lo)
+        lo, hi = np.where(same_side, t, lo), np.where(same_side, hi, t)
+        t = np.where((newton > lo) & (newton < hi), newton, 0.5 * (lo + hi))  # bisect the updated bracket
     return np.unique(t)
 
 
@@ -415,9 +417,8 @@ class EngineOutput:
 
     def _panel_groups(self, edges: np.ndarray) -> list[_PanelGroup]:
         """Split panels by quadrature order and evaluate the drive outputs at their nodes."""
-        boundaries = self.solver.schedule.times_h
         lo, hi = edges[:-1], edges[1:]
-        since = lo - boundaries[np.searchsorted(boundaries, lo, side="right") - 1]
+        since = hours_since_boundary(lo, self.solver.schedule.times_h)
         limits = [limit for limit, _ in ORDER_BY_HOURS_SINCE_BOUNDARY]
         orders = np.array([order for _, order in ORDER_BY_HOURS_SINCE_BOUNDARY])
         order_of_panel = orders[np.searchsorted(limits, since, side="right")]
