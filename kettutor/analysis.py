@@ -37,7 +37,7 @@ def _probe_response(stepper: SessionStepper, effect: str, dose_mg_per_kg: float)
 def first_dose_mg_per_kg(patient: Patient, regimen: Regimen) -> float:
     """The first session's dose in mg/kg (summed over its events)."""
     first = [e for e in regimen.events if e.session == 0]
-    return sum(e.amount if e.unit == "mg/kg" else e.amount / patient.weight_kg for e in first)
+    return sum(e.dose_mg_per_kg(patient.weight_kg) for e in first)
 
 
 def dose_response(

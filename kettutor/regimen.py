@@ -42,6 +42,10 @@ class DoseEvent:
         """Dose in mg for a patient of ``weight_kg``."""
         return self.amount * weight_kg if self.unit == "mg/kg" else self.amount
 
+    def dose_mg_per_kg(self, weight_kg: float) -> float:
+        """Dose in mg/kg for a patient of ``weight_kg``."""
+        return self.amount if self.unit == "mg/kg" else self.amount / weight_kg
+
 
 def _dose(dose_mg_per_kg: float | None, dose_mg: float | None) -> tuple[float, str]:
     if (dose_mg_per_kg is None) == (dose_mg is None):

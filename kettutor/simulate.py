@@ -65,7 +65,7 @@ def _check_inputs(patient: object, regimen: object) -> None:
 def _warn_doses(patient: Patient, regimen: Regimen) -> None:
     worst: dict[str, float] = {}
     for e in regimen.events:
-        per_kg = e.amount if e.unit == "mg/kg" else e.amount / patient.weight_kg
+        per_kg = e.dose_mg_per_kg(patient.weight_kg)
         if e.duration_h > 1.0:  # a maintenance infusion: judge the rate, not the total
             rate = per_kg / e.duration_h
             warn_outside("infusion rate", rate, "mg/kg/h", 0.0, 3.0, "Idvall 1979 maintenance ~2.5 mg/kg/h")
