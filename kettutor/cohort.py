@@ -148,13 +148,6 @@ class Cohort:
         )
         return cls(patients, tuple(GENOTYPES[a] for a in alleles), f"{n} sampled adults ({assumption} CYP2B6 assumption)")
 
-    @classmethod
-    def of(cls, patients: Sequence[Patient], description: str = "cohort") -> "Cohort":
-        """A cohort of given patients."""
-        patients = tuple(patients)
-        check_count("number of patients", len(patients), low=1, high=MAX_COHORT_SIZE)
-        return cls(patients, (), description)
-
     def __len__(self) -> int:
         return len(self.patients)
 

@@ -20,7 +20,7 @@ This is a teaching device, not a diagnostic tool.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -103,7 +103,7 @@ def mystery_patient(cause: str | None = None, *, seed: int | np.random.Generator
         take = not (cause == "missed_doses" and visit >= change and rng.random() < 0.5)
         extra_doses = 6 if (cause == "true_tolerance" and visit >= change - 4) else 0  # twice-daily use between visits
         times = [visit_h + (j + 1) * interval_h / (extra_doses + 1) for j in range(extra_doses)] + [visit_h + interval_h]
-        window = stepper.window(dose if take else None, times[0], extra_h=np.array(times[:1]))
+        window = stepper.window(dose if take else None, times[0])
         rows["day"].append(visit_h / HOURS_PER_DAY)
         rows["taken"].append(take)
         rows["extra"].append(extra_doses)
@@ -111,7 +111,7 @@ def mystery_patient(cause: str | None = None, *, seed: int | np.random.Generator
         rows["cmax"].append(float(window.session_cmax_mg_per_l()[0]) * 1000 if take else np.nan)
         rows["dissociation"].append(float(window.session_peaks("dissociation")[0]) if take else np.nan)
         stepper.commit(window, times[0])
-        for start, stop in zip(times[:-1], times[1:]):  # the extra doses at home
+        for stop in times[1:]:  # the extra doses at home, each window ending at the next dose
             stepper.commit(stepper.window(dose, stop), stop)
     weeks_worse = np.maximum(np.array(rows["day"]) - rows["day"][change], 0.0) / 7.0 if cause == "worsening_illness" else 0.0
     severity = BASELINE_SCORE + WORSENING_POINTS_PER_WEEK * weeks_worse
@@ -141,7 +141,7 @@ def _antidepressant_now(stepper: SessionStepper) -> float:
 
 def _switch_patient(stepper: SessionStepper, patient, comedication: str) -> SessionStepper:
     """A stepper for the same patient now also taking ``comedication``, continuing from the current state."""
-    switched = SessionStepper(replace(patient, comedications=patient.comedications + (comedication,)), stepper.route)
+    switched = SessionStepper(patient.with_comedication(comedication), stepper.route)
     switched.time_h, switched.fast_state, switched.slow_state = stepper.time_h, stepper.fast_state, stepper.slow_state
     switched.events = list(stepper.events)
     return switched

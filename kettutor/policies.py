@@ -47,11 +47,6 @@ class PolicyOutcome:
     message: str
 
     @property
-    def relative_responses(self) -> np.ndarray:
-        """Responses as a fraction of the first session's."""
-        return self.responses / self.responses[0]
-
-    @property
     def doses_mg(self) -> np.ndarray:
         """Doses in mg for this patient."""
         return self.doses_mg_per_kg * self.result.patient.weight_kg

@@ -39,7 +39,7 @@ class SessionStepper:
             return
         given = Regimen(before)
         schedule = dosing_schedule(self.model, given)
-        grid = output_grid(given, at_h, extra_h=np.array([at_h]))
+        grid = output_grid(given, at_h)
         self.commit(SimulationResult(self.patient, given, self.model, run(self.model, schedule, grid)), at_h)
 
     def window(self, dose_mg_per_kg: float | None, until_h: float, extra_h: np.ndarray | None = None) -> SimulationResult:
