@@ -50,8 +50,22 @@ class AcuteEffect(CitedParameters):
 
 def sigmoid(ratio: np.ndarray, hill: float) -> np.ndarray:
     """Hill function r^n / (1 + r^n) of a concentration ratio r = C / EC50 (negative r counts as 0)."""
-    powered = np.maximum(ratio, 0.0) ** hill
+    powered = _power(np.maximum(ratio, 0.0), hill)
     return powered / (1.0 + powered)
+
+
+def _power(base: np.ndarray, exponent: float) -> np.ndarray:
+    """base ** exponent; small whole exponents by repeated squaring (several times faster than pow)."""
+    if exponent != int(exponent) or not 1 <= exponent <= 16:
+        return base**exponent
+    whole, result, square = int(exponent), None, base
+    while whole:
+        if whole & 1:
+            result = square if result is None else result * square
+        whole >>= 1
+        if whole:
+            square = square * square
+    return result
 
 
 def _acute(name: str, ec50: float, ec50_source: str, hill: float, hill_source: str) -> AcuteEffect:

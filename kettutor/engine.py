@@ -21,26 +21,64 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import LinearModel
+from .model import CENTRAL, LinearModel
 from .regimen import Regimen
 
 GAUSS_RULES = {order: np.polynomial.legendre.leggauss(order) for order in (2, 3, 4, 6)}
-# Quadrature order by how long after the last boundary a panel starts: 6 points inside the refined zone
-# (fast distribution, steep drive onset), 4 points up to 1 h (minutes-scale changes), 3 points to 12 h (the
-# fast phases have decayed by e^-14; only the terminal phase and ke0 remain), and
-# 2 points later, when the effect site decays on its terminal half-life and the drives it feeds are both
-# smooth and tiny (their remaining integral is ~1e-4 of a session's, integrated to ~1e-4 relative).
-ORDER_BY_HOURS_SINCE_BOUNDARY = ((300.0 / 3600.0, 6), (1.0, 4), (12.0, 3), (np.inf, 2))
 # Drive kinks are sought only this long after a boundary: later the sensitizing drive is ~1e-12.
 KINK_WINDOW_H = 24.0
 # Kinks of non-smooth drives become panel edges for small batches; a large cohort shares one time grid,
 # where every patient's kinks would multiply the panels, so it keeps the (slightly less exact) plain grid.
 MAX_PATIENTS_WITH_KINK_EDGES = 8
-# Panel edges added after every bolus (h), doubling from 0.1 s to ~3.4 min, then 5 min: after a bolus the
-# effect site crosses the drive's EC50 within about a second, and distribution has a 0.4 min half-life.
-REFINEMENT_OFFSETS_H = np.append(0.1 * 2.0 ** np.arange(12), 300.0) / 3600.0
-# After an infusion starts or stops the effect site changes smoothly (C1): refining from 30 s is enough.
-INFUSION_REFINEMENT_OFFSETS_H = np.array([30.0, 60.0, 120.0, 210.0, 300.0]) / 3600.0
+
+
+# Kinds of dosing boundary, from the steepest change of the effect site to the smoothest.
+IV_BOLUS, DEPOT_DOSE, RATE_CHANGE = range(3)
+BOUNDARY_KINDS = ("IV bolus", "dose into an absorption depot", "infusion start or stop")
+
+
+@dataclass(frozen=True)
+class Quadrature:
+    """Where the slow states' drive integrals put panel edges, and how many Gauss points each panel gets.
+
+    Edges are the output times, the dosing boundaries and, after each boundary, the offsets for its kind
+    (``offsets_h[kind]``, hours). A panel's Gauss order follows ``orders[kind]``: (hours since the last
+    boundary up to which it applies, order) pairs.
+    """
+
+    offsets_h: tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]
+    orders: tuple[tuple[tuple[float, int], ...], ...]
+    kink_edges: bool  # make drive kinks panel edges (small batches only)
+
+
+# Exact mode (single patients and small batches, reference agreement ~1e-7): 6 points inside the first
+# 5 min after a boundary (fast distribution, steep drive onset), 4 points up to 1 h (minutes-scale
+# changes), 3 points to 12 h (the fast phases have decayed by e^-14; only the terminal phase and ke0
+# remain), and 2 points later, when the effect site decays on its terminal half-life and the drives it feeds
+# are both smooth and tiny (their remaining integral is ~1e-4 of a session's, integrated to ~1e-4 relative).
+# After a dose, edges double from 0.1 s to ~3.4 min, then 5 min: after an IV bolus the effect site
+# crosses the drive's EC50 within about a second, and distribution has a 0.4 min half-life. After an
+# infusion starts or stops the effect site changes smoothly (C1): refining from 30 s is enough. Output
+# times (every 5 min for hours after each dose) add the remaining edges.
+_STEEP_ORDERS = ((300.0 / 3600.0, 6), (1.0, 4), (12.0, 3), (np.inf, 2))
+_AFTER_DOSE_H = tuple(np.append(0.1 * 2.0 ** np.arange(12), 300.0) / 3600.0)
+_AFTER_RATE_CHANGE_H = tuple(np.array([30.0, 60.0, 120.0, 210.0, 300.0]) / 3600.0)
+EXACT = Quadrature(
+    offsets_h=(_AFTER_DOSE_H, _AFTER_DOSE_H, _AFTER_RATE_CHANGE_H),
+    orders=(_STEEP_ORDERS,) * 3,
+    kink_edges=True,
+)
+# Cohort mode: outputs are sparse (daily), so edges come from offsets after each boundary that double from
+# 10 min to ~4 days. IV boluses keep the exact start; after depot doses and infusion changes the effect site
+# rises smoothly, so 4-point panels from the boundary suffice. Validated against exact runs in
+# tests/test_cohort.py (acute peaks and slow states agree to ~1e-3 of their range).
+_DOUBLING_H = tuple(10.0 / 60.0 * 2.0 ** np.arange(10))
+_SMOOTH_ORDERS = ((1.0, 4), (12.0, 3), (np.inf, 2))
+COHORT = Quadrature(
+    offsets_h=(_AFTER_DOSE_H + _DOUBLING_H, _DOUBLING_H, _DOUBLING_H),
+    orders=(_STEEP_ORDERS, _SMOOTH_ORDERS, _SMOOTH_ORDERS),
+    kink_edges=False,
+)
 MAX_EXPONENT = 600.0  # keeps exp() of a block's span finite in the blocked cumulative sum
 # Output evaluation: points at least LATE_TAU_H after their segment's start drop modes whose exponential
 # has fallen below e^-DECAYED_EXPONENT (~2e-22) there.
@@ -182,19 +220,17 @@ class ModalSolver:
         late = tau >= LATE_TAU_H
         late_modes = active & (decay_rate * LATE_TAU_H < DECAYED_EXPONENT)
         if rows.shape[0] >= BATCH_BY_SEGMENT and np.all(np.diff(seg) >= 0):
-            # large batches: walk the (sorted) points segment by segment, no gathered copies
-            cuts = np.searchsorted(seg, np.arange(self.schedule.times_h.size + 1))
-            for k in range(self.schedule.times_h.size):
-                lo, hi = cuts[k], cuts[k + 1]
-                if lo == hi:
-                    continue
-                split = lo + int(np.searchsorted(tau[lo:hi], LATE_TAU_H))
-                for start, stop, modes in ((lo, split, active), (split, hi, late_modes)):
-                    if start == stop:
+            # large batches: segments whose points sit at the same times after their start share one
+            # table of exponentials, and each group of segments is one batched matrix product
+            for segments, span, tau_pattern in _segment_patterns(seg, tau, self.schedule.times_h.size):
+                split = int(np.searchsorted(tau_pattern, LATE_TAU_H))
+                for first, last, modes in ((0, split, active), (split, span, late_modes)):
+                    if first == last:
                         continue
                     keep = np.flatnonzero(modes)
-                    e = np.exp(self.lam[:, keep, None] * tau[None, None, start:stop])  # (P, n_keep, N)
-                    out[:, :, start:stop] = np.matmul(a[:, k][..., keep], e) - b[:, k][:, :, None]
+                    e = np.exp(self.lam[:, keep, None] * tau_pattern[None, None, first:last])  # (P, n_keep, N)
+                    values = np.matmul(a[:, segments.index][..., keep], e[:, None]) - b[:, segments.index][..., None]
+                    out[:, :, segments.starts[:, None] + np.arange(first, last)] = values.transpose(0, 2, 1, 3)
             return out
         for points, modes in ((~late, active), (late, late_modes)):
             index = np.flatnonzero(points)
@@ -219,21 +255,62 @@ class ModalSolver:
         return value.transpose(0, 2, 1)
 
 
+@dataclass(frozen=True)
+class _SegmentGroup:
+    """Segments (indices into the schedule) whose points lie at identical times after their start."""
+
+    index: np.ndarray
+    starts: np.ndarray  # position of each segment's first point in the sorted points
+
+
+def _segment_patterns(seg: np.ndarray, tau: np.ndarray, count: int):
+    """Group the segments of sorted points by their pattern of times since the segment start.
+
+    Yields (segments, number of points, pattern). Patterns are compared to 1e-9 h; the representative's
+    times are used for all, which moves a point by at most the rounding of its time (~1e-12 h).
+    """
+    cuts = np.searchsorted(seg, np.arange(count + 1))
+    present = np.flatnonzero(np.diff(cuts))
+    starts, sizes = cuts[present], np.diff(cuts)[present]
+    rounded = np.round(tau, 9)
+    position = np.arange(tau.size) - np.repeat(starts, sizes)  # index of each point within its segment
+    weighted = rounded * np.sqrt(position + 2.0)
+    fingerprint = np.stack([sizes, rounded[starts], np.add.reduceat(rounded, starts), np.add.reduceat(weighted, starts)], axis=1)
+    _, label = np.unique(fingerprint, axis=0, return_inverse=True)
+    leftovers: dict[bytes, list[int]] = {}
+    for group in range(label.max(initial=-1) + 1):
+        members = np.flatnonzero(label.ravel() == group)
+        size = sizes[members[0]]
+        block = rounded[starts[members][:, None] + np.arange(size)]
+        same = np.all(block == block[0], axis=1)  # a fingerprint could collide: confirm point by point
+        chosen = members[same]
+        yield _SegmentGroup(present[chosen], starts[chosen]), size, tau[starts[chosen[0]] : starts[chosen[0]] + size]
+        for member in members[~same]:
+            leftovers.setdefault(rounded[starts[member] : starts[member] + sizes[member]].tobytes(), []).append(member)
+    for members in map(np.array, leftovers.values()):
+        size = sizes[members[0]]
+        yield _SegmentGroup(present[members], starts[members]), size, tau[starts[members[0]] : starts[members[0]] + size]
+
+
 def hours_since_boundary(times: np.ndarray, boundaries: np.ndarray) -> np.ndarray:
     """Time (h) from the latest dosing boundary at or before each of ``times``."""
     return times - boundaries[np.searchsorted(boundaries, times, side="right") - 1]
 
 
-def panel_edges(output_times: np.ndarray, schedule: Schedule) -> np.ndarray:
-    """Quadrature panel edges: output times, boundaries and a geometric refinement after each boundary
-    (finer after boluses than after infusion starts and stops)."""
+def boundary_kinds(schedule: Schedule) -> np.ndarray:
+    """Kind of each dosing boundary (IV_BOLUS, DEPOT_DOSE or RATE_CHANGE), the steepest over patients."""
+    doses = np.any(schedule.jumps != 0.0, axis=(0, 2))
+    iv_bolus = np.any(schedule.jumps[:, :, CENTRAL] != 0.0, axis=0)
+    return np.where(iv_bolus, IV_BOLUS, np.where(doses, DEPOT_DOSE, RATE_CHANGE))
+
+
+def panel_edges(output_times: np.ndarray, schedule: Schedule, quadrature: Quadrature = EXACT) -> np.ndarray:
+    """Quadrature panel edges: output times, boundaries and the ``quadrature``'s offsets after each
+    boundary for its kind."""
     start, stop = output_times[0], output_times[-1]
     boundaries = schedule.times_h
-    bolus = np.any(schedule.jumps != 0.0, axis=(0, 2))
-    refined = [
-        (boundaries[bolus, None] + REFINEMENT_OFFSETS_H[None, :]).ravel(),
-        (boundaries[~bolus, None] + INFUSION_REFINEMENT_OFFSETS_H[None, :]).ravel(),
-    ]
+    kinds = boundary_kinds(schedule)
+    refined = [(boundaries[kinds == kind, None] + np.array(offsets)[None, :]).ravel() for kind, offsets in enumerate(quadrature.offsets_h)]
     edges = np.concatenate([output_times, boundaries, *refined])
     edges = np.unique(edges[(edges >= start) & (edges <= stop)])
     return edges
@@ -275,6 +352,62 @@ def _pointwise_outputs(solver: "ModalSolver", patient: np.ndarray, rows: np.ndar
     w = np.einsum("rjn,rnm->rjm", rows, solver.vec[patient])
     out = np.einsum("rjm,rm->rj", w, modal)
     return out[:, 0], out[:, 1]
+
+
+def local_maxima(
+    solver: "ModalSolver",
+    rows: np.ndarray,
+    patient: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    *,
+    scan: int = 0,
+    iterations: int = 10,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact local maxima of the linear outputs ``rows`` (P, n) bracketed by [lo, hi] for each ``patient``.
+
+    The output's slope must fall from positive to negative within one segment: at ``lo`` and ``hi``, or
+    (``scan`` > 0) between two of ``scan`` evenly spaced points, the first such pair. Its root is found by
+    Newton steps on the exact modal derivatives, safeguarded by bisection. Returns (time, value); brackets
+    without a maximum give NaN.
+    """
+    times = solver.schedule.times_h
+    seg = np.searchsorted(times, lo, side="right") - 1
+    seg_hi = np.searchsorted(times, hi, side="left") - 1  # a boundary at hi itself does not split the bracket
+    lam = solver.lam[patient]  # (R, n)
+    # in modal coordinates x(t) = V (c e^{lam tau} - beta/lam) with c = z_k + beta/lam; A V = V diag(lam)
+    weights = np.einsum("rj,rjm->rm", rows[patient], solver.vec[patient])  # row V
+    c = (solver.z_plus[patient, seg] + solver.beta[patient, seg] / lam) * weights
+    constant = np.einsum("rm,rm->r", weights, solver.beta[patient, seg] / lam)
+    start = times[seg]
+
+    def derivatives(t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Value, slope and curvature at times ``t`` (R, k). In modal form z' = lam c e^{lam tau}: the input
+        rate cancels from the derivatives."""
+        terms = c[:, None] * np.exp(lam[:, None] * (t - start[:, None])[..., None])  # (R, k, n)
+        return terms.sum(-1) - constant[:, None], (terms * lam[:, None]).sum(-1), (terms * (lam * lam)[:, None]).sum(-1)
+
+    if scan > 0:
+        grid = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, scan)[None, :]  # (R, scan)
+        slopes = derivatives(grid)[1]
+        falls = (slopes[:, :-1] > 0.0) & (slopes[:, 1:] < 0.0)
+        first = np.argmax(falls, axis=1)
+        pick = np.arange(first.size)
+        found = falls[pick, first]
+        lo, hi = grid[pick, first], grid[pick, first + 1]
+    else:
+        slopes = derivatives(np.stack([lo, hi], axis=1))[1]
+        found = (slopes[:, 0] > 0.0) & (slopes[:, 1] < 0.0)
+    valid = (seg == seg_hi) & found
+    t = 0.5 * (lo + hi)
+    for _ in range(iterations):
+        _, slope, curvature = (d[:, 0] for d in derivatives(t[:, None]))
+        rising = slope > 0.0
+        lo, hi = np.where(rising, t, lo), np.where(rising, hi, t)
+        newton = t - slope / np.where(curvature == 0.0, -np.inf, curvature)
+        t = np.where((newton > lo) & (newton < hi), newton, 0.5 * (lo + hi))
+    value = derivatives(t[:, None])[0][:, 0]
+    return np.where(valid, t, np.nan), np.where(valid, value, np.nan)
 
 
 def propagate_modes(mu: np.ndarray, edges: np.ndarray, q: np.ndarray, y0: np.ndarray) -> np.ndarray:
@@ -330,37 +463,36 @@ class _PanelGroup:
     fast: dict[str, np.ndarray]  # drive outputs at the nodes, (P, M_g)
 
 
-def _decay_to_panel_end(group: _PanelGroup, mu: np.ndarray) -> np.ndarray:
-    """e^{mu (t_end - s)} for every mode and node (P, m, M_g)."""
-    return np.exp(mu[:, :, None] * (np.repeat(group.hi, group.order) - group.node_t)[None, None, :])
-
-
-def _modal_panel_integrals(group: _PanelGroup, decay: np.ndarray, forcing: np.ndarray) -> np.ndarray:
-    """q (P, m, J_g): integral over each panel of e^{mu (t_end - s)} forcing(s), by Gauss-Legendre."""
-    _, weights_x = GAUSS_RULES[group.order]
-    weights = (0.5 * (group.hi - group.lo)[:, None] * weights_x[None, :]).ravel()
+def _weighted_forcing(group: _PanelGroup, mu: np.ndarray, forcing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """decay = e^{mu (t_end - s)} and forcing(s) * decay at every node, both shaped (P, m, J_g, order)."""
     count, modes = forcing.shape[:2]
-    return ((forcing * decay) * weights).reshape(count, modes, group.lo.size, group.order).sum(axis=-1)
+    shape = (count, modes, group.lo.size, group.order)
+    decay = np.exp(mu[:, :, None] * (np.repeat(group.hi, group.order) - group.node_t)[None, None, :]).reshape(shape)
+    return decay, forcing.reshape(shape) * decay
+
+
+def _modal_panel_integrals(group: _PanelGroup, scaled: np.ndarray) -> np.ndarray:
+    """q (P, m, J_g): integral over each panel of e^{mu (t_end - s)} forcing(s), by Gauss-Legendre, from
+    ``scaled`` = forcing e^{mu (t_end - s)} at the nodes."""
+    _, weights_x = GAUSS_RULES[group.order]
+    return (scaled @ weights_x) * (0.5 * (group.hi - group.lo))
 
 
 def _modal_node_values(
-    group: _PanelGroup, mu: np.ndarray, decay: np.ndarray, forcing: np.ndarray, y_start: np.ndarray
+    group: _PanelGroup, mu: np.ndarray, decay: np.ndarray, scaled: np.ndarray, y_start: np.ndarray
 ) -> np.ndarray:
     """Modal states at the nodes (P, m, M_g) from their values at panel starts ``y_start`` (P, m, J_g).
 
     y(s_i) = e^{mu (s_i - t_j)} [y_j + (h/2) sum_k Q_ik e^{-mu (s_k - t_j)} f(s_k)], the spectral integral
-    of the interpolated integrand (as accurate as the panel's Gauss rule). Both exponentials come from
-    ``decay`` = e^{mu (t_end - s)} and one factor per panel, e^{mu h}.
+    of the interpolated integrand (as accurate as the panel's Gauss rule). With ``decay`` = e^{mu (t_end - s)}
+    and ``scaled`` = f decay this is [y_j e^{mu h} + (h/2) sum_k Q_ik scaled_k] / decay_i.
     """
-    count, modes = forcing.shape[:2]
-    shape = (count, modes, group.lo.size, group.order)
-    whole = np.exp(mu[:, :, None] * (group.hi - group.lo)[None, None, :])[..., None]  # e^{mu h} per panel
-    decay = decay.reshape(shape)
-    scaled = forcing.reshape(shape) * decay  # f e^{mu (t_end - s)} = f e^{-mu (s - t_j)} e^{mu h}
-    half = 0.5 * (group.hi - group.lo)
-    flat = scaled.reshape(-1, group.order) @ INTEGRATION_MATRICES[group.order].T  # one GEMM for all panels
-    integral = flat.reshape(shape) * half[None, None, :, None] / whole
-    return ((y_start[..., None] + integral) * whole / decay).reshape(count, modes, -1)
+    whole = np.exp(mu[:, :, None] * (group.hi - group.lo)[None, None, :])  # e^{mu h} per panel
+    values = scaled @ INTEGRATION_MATRICES[group.order].T  # one batched GEMM for all panels
+    values *= (0.5 * (group.hi - group.lo))[:, None]
+    values += (y_start * whole)[..., None]
+    values /= decay
+    return values.reshape(values.shape[0], values.shape[1], -1)
 
 
 class EngineOutput:
@@ -372,15 +504,17 @@ class EngineOutput:
         solver: ModalSolver,
         time_h: np.ndarray,
         initial_slow: np.ndarray | None = None,
+        quadrature: Quadrature = EXACT,
     ):
-        self.model, self.solver, self.time_h = model, solver, time_h
+        self.model, self.solver, self.time_h, self.quadrature = model, solver, time_h, quadrature
         self.output_names = tuple(name for name in model.outputs if name != "habituation_mg_per_l")  # drives only
         rows = np.stack([model.outputs[name] for name in self.output_names], axis=1)  # (P, r, n)
         values = solver.output(rows, time_h)
         self.fast = {name: values[:, i] for i, name in enumerate(self.output_names)}
 
-        edges = panel_edges(time_h, solver.schedule)
-        if model.kink_rows.shape[1] and model.kink_rows.shape[0] <= MAX_PATIENTS_WITH_KINK_EDGES:
+        edges = panel_edges(time_h, solver.schedule, quadrature)
+        small_batch = model.kink_rows.shape[0] <= MAX_PATIENTS_WITH_KINK_EDGES
+        if quadrature.kink_edges and model.kink_rows.shape[1] and small_batch:
             edges = np.union1d(edges, kink_times(solver, model.kink_rows, edges))
         groups = self._panel_groups(edges)
         count = model.fast_matrix.shape[0]
@@ -393,24 +527,26 @@ class EngineOutput:
             size = stage.matrix.shape[1]
             mu, vec, inv = diagonalise(stage.matrix)
             to_modes = inv @ stage.input  # (P, m, d)
-            forcing = [to_modes @ stage.drives(g.fast, earlier) for g, earlier in zip(groups, earlier_nodes)]
-            decays = [_decay_to_panel_end(g, mu) for g in groups]
+            weighted = [
+                _weighted_forcing(g, mu, to_modes @ stage.drives(g.fast, earlier)) for g, earlier in zip(groups, earlier_nodes)
+            ]
             q = np.zeros((count, size, edges.size - 1))
-            for group, decay, f in zip(groups, decays, forcing):
-                q[:, :, group.index] = _modal_panel_integrals(group, decay, f)
+            for group, (_, scaled) in zip(groups, weighted):
+                q[:, :, group.index] = _modal_panel_integrals(group, scaled)
             y = propagate_modes(mu, edges, q, np.einsum("pij,pj->pi", inv, initial[:, offset : offset + size]))
             edge_states.append(vec @ y)
             if number + 1 < len(model.stages):
                 earlier_nodes = [
-                    np.concatenate([earlier, vec @ _modal_node_values(g, mu, d, f, y[:, :, g.index])], axis=1)
-                    for g, d, f, earlier in zip(groups, decays, forcing, earlier_nodes)
+                    np.concatenate([earlier, vec @ _modal_node_values(g, mu, decay, scaled, y[:, :, g.index])], axis=1)
+                    for g, (decay, scaled), earlier in zip(groups, weighted, earlier_nodes)
                 ]
             offset += size
 
         self.edge_time_h = edges
         self.edge_slow = np.concatenate(edge_states, axis=1)  # (P, ns, J+1)
         self.slow = self.edge_slow[:, :, np.searchsorted(edges, time_h)]  # (P, ns, T)
-        self.node_time_h = np.concatenate([g.node_t for g in groups])
+        self._group_node_times = [g.node_t for g in groups]  # each sorted, so outputs go segment by segment
+        self.node_time_h = np.concatenate(self._group_node_times)
         self.node_slow = np.concatenate(earlier_nodes, axis=-1)  # (P, states of all but the last stage, M)
         self._node_drive_values = {name: np.concatenate([g.fast[name] for g in groups], axis=-1) for name in model.drive_names}
         self._cache: dict[str, np.ndarray] = {}
@@ -418,10 +554,15 @@ class EngineOutput:
     def _panel_groups(self, edges: np.ndarray) -> list[_PanelGroup]:
         """Split panels by quadrature order and evaluate the drive outputs at their nodes."""
         lo, hi = edges[:-1], edges[1:]
-        since = hours_since_boundary(lo, self.solver.schedule.times_h)
-        limits = [limit for limit, _ in ORDER_BY_HOURS_SINCE_BOUNDARY]
-        orders = np.array([order for _, order in ORDER_BY_HOURS_SINCE_BOUNDARY])
-        order_of_panel = orders[np.searchsorted(limits, since, side="right")]
+        boundaries = self.solver.schedule.times_h
+        last = np.searchsorted(boundaries, lo, side="right") - 1
+        since, kind = lo - boundaries[last], boundary_kinds(self.solver.schedule)[last]
+        order_of_panel = np.empty(lo.size, dtype=int)
+        for number, rule in enumerate(self.quadrature.orders):
+            mine = kind == number
+            limits = [limit for limit, _ in rule]
+            order_of_panel[mine] = np.array([order for _, order in rule])[np.searchsorted(limits, since[mine], side="right")]
+        orders = sorted(set(order_of_panel.tolist()), reverse=True)
         drive_rows = np.stack([self.model.outputs[name] for name in self.model.drive_names], axis=1)
         groups = []
         for order in orders:
@@ -436,13 +577,20 @@ class EngineOutput:
             groups.append(_PanelGroup(order, index, g_lo, g_hi, node_t, fast))
         return groups
 
+    def cached(self, key: str, compute):
+        """``compute()``, evaluated once per output (derived summaries shared by several effects)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
     def node_output(self, name: str) -> np.ndarray:
         """Fast output ``name`` at the quadrature nodes (P, M), for peaks and Cmax."""
         if name in self._node_drive_values:
             return self._node_drive_values[name]
         key = f"node:{name}"
         if key not in self._cache:
-            self._cache[key] = self.solver.output(self.model.outputs[name][:, None, :], self.node_time_h)[:, 0]
+            rows = self.model.outputs[name][:, None, :]
+            self._cache[key] = np.concatenate([self.solver.output(rows, t)[:, 0] for t in self._group_node_times], axis=-1)
         return self._cache[key]
 
     @property
@@ -468,6 +616,7 @@ def run(
     *,
     initial_state: np.ndarray | None = None,
     initial_slow: np.ndarray | None = None,
+    quadrature: Quadrature = EXACT,
 ) -> EngineOutput:
     """Solve the cascade for ``schedule`` and evaluate it at ``output_times`` (h, sorted)."""
-    return EngineOutput(model, ModalSolver(model, schedule, initial_state), output_times, initial_slow)
+    return EngineOutput(model, ModalSolver(model, schedule, initial_state), output_times, initial_slow, quadrature)

@@ -10,6 +10,7 @@ from .effects import EFFECT_NAMES, EFFECT_UNITS, check_effect
 from .engine import EngineOutput
 from .model import ACCUMULATORS, SLOW_STATES, LinearModel
 from .patient import Patient
+from .peaks import session_cmax_mg_per_l, session_peaks
 from .regimen import Regimen
 
 
@@ -166,38 +167,3 @@ class SimulationResult:
             f"SimulationResult({self.patient.name}, {self.regimen.session_count} sessions, "
             f"{self.time_h[-1] / 24:.1f} days; Cmax {exposure.cmax_mg_per_l * 1000:.0f} ng/mL)"
         )
-
-
-def session_peaks(model: LinearModel, out: EngineOutput, starts_h: np.ndarray, name: str) -> np.ndarray:
-    """Peak of effect ``name`` in each session window for every patient of a batch: shape (P, S).
-
-    Acute effects are read at the output times and the dense quadrature nodes (with the slow states
-    there); slow effects at the output times and panel edges.
-    """
-    name = check_effect(name)
-    if name in ("antidepressant", "craving"):
-        times = np.concatenate([out.time_h, out.edge_time_h])
-        slow = np.concatenate([out.slow, out.edge_slow], axis=2)
-        values = model.effect(name, np.zeros((slow.shape[0], times.size)), slow)
-    else:
-        times = np.concatenate([out.time_h, out.node_time_h])
-        ce = np.concatenate([out.fast["ce_mg_per_l"], out.node_output("ce_mg_per_l")], axis=1)
-        known = out.node_slow.shape[1]
-        slow = np.concatenate([out.slow[:, :known], out.node_slow], axis=2)
-        values = model.effect(name, ce, slow)
-    return _window_max(times, values, starts_h)
-
-
-def session_cmax_mg_per_l(out: EngineOutput, starts_h: np.ndarray) -> np.ndarray:
-    """Peak plasma concentration (mg/L) in each session window for every patient: shape (P, S)."""
-    times = np.concatenate([out.time_h, out.node_time_h])
-    values = np.concatenate([out.fast["plasma_mg_per_l"], out.node_output("plasma_mg_per_l")], axis=1)
-    return _window_max(times, values, starts_h)
-
-
-def _window_max(times: np.ndarray, values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Maximum of ``values`` (P, N) in each window [starts[k], starts[k+1]) (last window to the end): (P, S)."""
-    order = np.argsort(times, kind="stable")
-    times, values = times[order], values[:, order]
-    index = np.searchsorted(times, starts, side="left")
-    return np.maximum.reduceat(values, index, axis=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from ._validate import check_number, warn_outside
 from .effects import PHARMACODYNAMICS, PharmacodynamicParameters
-from .engine import EngineOutput, dosing_schedule, run
+from .engine import EXACT, EngineOutput, Quadrature, dosing_schedule, run
 from .model import LinearModel, build_model
 from .patient import Patient
 from .pk import Disposition
@@ -62,18 +63,21 @@ def _check_inputs(patient: object, regimen: object) -> None:
         raise ValueError(f"regimen must be a kettutor.Regimen; got {type(regimen).__name__}. Try kettutor.Regimen.single(...).")
 
 
-def _warn_doses(patient: Patient, regimen: Regimen) -> None:
-    worst: dict[str, float] = {}
-    for e in regimen.events:
-        per_kg = e.dose_mg_per_kg(patient.weight_kg)
-        if e.duration_h > 1.0:  # a maintenance infusion: judge the rate, not the total
-            rate = per_kg / e.duration_h
-            warn_outside("infusion rate", rate, "mg/kg/h", 0.0, 3.0, "Idvall 1979 maintenance ~2.5 mg/kg/h")
-            continue
-        worst[e.route] = max(worst.get(e.route, 0.0), per_kg)
-    for route, per_kg in worst.items():
-        limit = get_route(route).validated_max_dose_mg_per_kg
-        warn_outside(f"{route} dose", per_kg, "mg/kg", 0.0, limit, get_route(route).sources[-1][1])
+def _warn_doses(patients: Sequence[Patient], regimen: Regimen) -> None:
+    """Warn about doses (or maintenance infusion rates) beyond each route's validated range."""
+    distinct = {replace(e, time_h=0.0, session=0) for e in regimen.events}  # a course repeats a few doses
+    for patient in patients:
+        worst: dict[str, float] = {}
+        for e in distinct:
+            per_kg = e.dose_mg_per_kg(patient.weight_kg)
+            if e.duration_h > 1.0:  # a maintenance infusion: judge the rate, not the total
+                rate = per_kg / e.duration_h
+                warn_outside("infusion rate", rate, "mg/kg/h", 0.0, 3.0, "Idvall 1979 maintenance ~2.5 mg/kg/h")
+                continue
+            worst[e.route] = max(worst.get(e.route, 0.0), per_kg)
+        for route, per_kg in worst.items():
+            limit = get_route(route).validated_max_dose_mg_per_kg
+            warn_outside(f"{route} dose", per_kg, "mg/kg", 0.0, limit, get_route(route).sources[-1][1])
 
 
 def simulate_patients(
@@ -86,6 +90,7 @@ def simulate_patients(
     sparse_step_h: float = 1.0,
     disposition: Disposition | None = None,
     pd: PharmacodynamicParameters = PHARMACODYNAMICS,
+    quadrature: Quadrature = EXACT,
 ) -> tuple[LinearModel, EngineOutput]:
     """Simulate several patients on one regimen at once (the batched core of :func:`simulate`)."""
     for patient in patients:
@@ -96,13 +101,12 @@ def simulate_patients(
     dense_step_min = check_number("dense_step_min", dense_step_min, "min", low=0.0, high=60.0)
     dense_window_h = check_number("dense_window_h", dense_window_h, "h", low=0.0, high=48.0, low_inclusive=True)
     sparse_step_h = check_number("sparse_step_h", sparse_step_h, "h", low=0.0, high=24.0)
-    for patient in patients:
-        _warn_doses(patient, regimen)
+    _warn_doses(patients, regimen)
     end_h = days * HOURS_PER_DAY
     model = build_model(patients, regimen, disposition=disposition, pd=pd)
     schedule = dosing_schedule(model, regimen)
     grid = output_grid(regimen, end_h, dense_step_min=dense_step_min, dense_window_h=dense_window_h, sparse_step_h=sparse_step_h)
-    return model, run(model, schedule, grid)
+    return model, run(model, schedule, grid, quadrature=quadrature)
 
 
 def simulate(
