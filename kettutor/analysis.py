@@ -105,3 +105,30 @@ def recovery_days(
         mid = 0.5 * (lo + hi)
         lo, hi = (lo, mid) if recovered(mid) else (mid, hi)
     return float(hi)
+
+
+def challenge_response(
+    patient: Patient,
+    pretreatment: Regimen,
+    *,
+    day: float,
+    effect: str = "locomotor",
+    challenge: Regimen | None = None,
+) -> float:
+    """Peak ``effect`` of a challenge session on ``day`` after ``pretreatment`` started, as a fraction of a
+    drug-naive patient's response to the same challenge (> 1: sensitized, < 1: tolerant).
+
+    The challenge defaults to 0.5 mg/kg IV over 40 min, the design of the sensitization studies
+    (Trujillo 2008) translated to the clinic's infusion.
+    """
+    from .simulate import simulate  # analysis sits below simulate in the import order
+
+    effect = check_effect(effect)
+    challenge = challenge or Regimen.single(dose_mg_per_kg=0.5, infusion_min=40)
+    day = check_number("day", day, "days", low=0.0, high=3650.0)
+    gap = day - pretreatment.session_start_h[-1] / HOURS_PER_DAY
+    if gap <= pretreatment.end_h / HOURS_PER_DAY - pretreatment.session_start_h[-1] / HOURS_PER_DAY:
+        raise ValueError(f"day must fall after the pretreatment's last dose ends (day {pretreatment.end_h / 24:.2f}); got {day:g}.")
+    naive = simulate(patient, challenge, days=2).session_peaks(effect)[0]
+    treated = simulate(patient, pretreatment.then(challenge, gap_days=gap), days=day + 2)
+    return float(treated.session_peaks(effect)[-1] / naive)

@@ -1,0 +1,313 @@
+"""Slider apps for lessons: each function returns a ready widget that runs with no arguments.
+
+A model slider re-simulates when it is released; a view slider only moves an Altair parameter of the
+chart (no new simulation). Each app shows a plain-language readout that follows the model, and shows
+bad input (for example a value set beyond a slider's range from code) as the API's own error message
+instead of a traceback. Charts render offline (JavaScript bundled by vl-convert-python).
+
+Educational model, not medical advice: the apps show how a simulated patient responds, never what
+anyone should take.
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from collections.abc import Callable
+
+import altair as alt
+import ipywidgets as widgets
+
+from . import charts
+from .analysis import challenge_response
+from .cohort import Cohort
+from .effects import ACUTE_EFFECTS
+from .patient import Patient
+from .policies import escalating_use
+from .regimen import Regimen
+from .simulate import simulate
+
+DISCLAIMER = "Educational model, not medical advice and not a dosing guide."
+APP_LAYOUT = {"width": "520px"}
+IV_INFUSION_MIN = 40.0  # the clinic's antidepressant infusion (Berman 2000; Zarate 2006): 0.5 mg/kg over 40 min
+APP_OUTPUT = {"dense_step_min": 30.0, "sparse_step_h": 6.0}  # peaks are exact at any density; charts need no more
+
+
+def _slider(kind, description: str, low: float, high: float, step: float, value: float) -> widgets.Widget:
+    return kind(
+        value=value, min=low, max=high, step=step, description=description, continuous_update=False,
+        style={"description_width": "190px"}, layout=APP_LAYOUT,
+    )
+
+
+def float_slider(description: str, low: float, high: float, step: float, value: float) -> widgets.FloatSlider:
+    """A model slider: units in its label, updates the app when released."""
+    return _slider(widgets.FloatSlider, description, low, high, step, value)
+
+
+def int_slider(description: str, low: int, high: int, step: int, value: int) -> widgets.IntSlider:
+    """A whole-number model slider."""
+    return _slider(widgets.IntSlider, description, low, high, step, value)
+
+
+class SliderApp(widgets.VBox):
+    """Controls, an offline Altair chart, a readout and a message line, kept in step with the model.
+
+    ``build(values)`` returns (figure, readout HTML, numbers) for the model controls' current values;
+    ``view`` maps a view slider to the chart parameter it moves. While the figure's layout stays the same,
+    a slider move only swaps the chart's tables in its spec (``app.chart.spec``). ``app.numbers`` carries
+    the readout's figures for tests and exercises; ``app.simulations`` counts model runs.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        controls: dict[str, widgets.Widget],
+        build: Callable[[dict], tuple[charts.Figure, str, dict]],
+        view: dict[str, tuple[widgets.Widget, str]] | None = None,
+    ) -> None:
+        charts.use_offline()
+        self.controls, self.view, self._build = controls, view or {}, build
+        self.readout = widgets.HTML()
+        self.message = widgets.HTML()
+        self.numbers: dict = {}
+        self.simulations = 0
+        figure, readout, numbers, notes = self._run()  # the defaults are valid: an error here is a bug
+        self.chart = alt.JupyterChart(figure.chart())
+        self._layout_key, self._template = figure.key, self._without_tables(self.chart.spec)
+        self._show(readout, numbers, notes)
+        for control in controls.values():
+            control.observe(self._on_model_change, names="value")
+        for control, param in self.view.values():
+            control.observe(lambda change, param=param: setattr(self.chart.params, param, change.new), names="value")
+        view_controls = [control for control, _ in self.view.values()]
+        super().__init__(
+            [
+                widgets.HTML(f"<h3>{html.escape(title)}</h3>"),
+                *controls.values(),
+                *view_controls,
+                self.chart,
+                self.readout,
+                self.message,
+                widgets.HTML(f"<small><i>{DISCLAIMER}</i></small>"),
+            ]
+        )
+
+    def values(self) -> dict:
+        """The model controls' current values by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _on_model_change(self, _change=None) -> None:
+        self.refresh()
+
+    def _run(self) -> tuple[charts.Figure, str, dict, list[str]]:
+        """Build for the current values, collecting warnings (e.g. doses beyond the validated range)."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            figure, readout, numbers = self._build(self.values())
+        self.simulations += 1
+        return figure, readout, numbers, [str(w.message) for w in caught]
+
+    def refresh(self) -> None:
+        """Re-simulate for the current control values; a bad value shows its error and keeps the last chart."""
+        try:
+            figure, readout, numbers, notes = self._run()
+        except ValueError as error:
+            self.message.value = f"<b style='color:#D55E00'>Not simulated:</b> {html.escape(str(error))}"
+            return
+        if figure.key == self._layout_key:
+            spec = dict(self._template, datasets=figure.datasets())
+            values = {param: control.value for control, param in self.view.values()}
+            spec["params"] = [dict(p, value=values.get(p["name"], p.get("value"))) for p in self._template.get("params", [])]
+            self.chart.spec = spec
+        else:
+            self.chart.chart = figure.chart()
+            self._layout_key, self._template = figure.key, self._without_tables(self.chart.spec)
+            for control, param in self.view.values():
+                setattr(self.chart.params, param, control.value)
+        self._show(readout, numbers, notes)
+
+    @staticmethod
+    def _without_tables(spec: dict) -> dict:
+        return {key: value for key, value in spec.items() if key != "datasets"}
+
+    def _show(self, readout: str, numbers: dict, notes: list[str]) -> None:
+        self.readout.value = readout
+        self.numbers = numbers
+        self.message.value = "".join(f"<div style='color:#E69F00'>Note: {html.escape(n)}</div>" for n in dict.fromkeys(notes))
+
+
+# ----- (a) dose, frequency and holidays ---------------------------------------------------------------
+def explorer_regimen(dose_mg_per_kg: float, every_days: float, course_weeks: int, holiday_days: int, holiday_every_weeks: int) -> Regimen:
+    """IV infusions of ``dose_mg_per_kg`` every ``every_days`` for ``course_weeks``, skipping the last
+    ``holiday_days`` of every ``holiday_every_weeks``-week cycle."""
+    regimen = Regimen.repeated(dose_mg_per_kg=dose_mg_per_kg, infusion_min=IV_INFUSION_MIN, every_days=every_days, duration_days=course_weeks * 7)
+    if holiday_days > 0:
+        regimen = regimen.with_periodic_holidays(every_days=holiday_every_weeks * 7, length_days=holiday_days)
+    return regimen
+
+
+def dose_frequency_holiday_explorer(patient: Patient | None = None, effect: str = "dissociation") -> SliderApp:
+    """(a) How dose, dosing interval, drug holidays and course length shape tolerance, session by session."""
+    patient = patient or Patient()
+    controls = {
+        "dose_mg_per_kg": float_slider("Dose (mg/kg)", 0.1, 2.0, 0.05, 0.5),
+        "every_days": float_slider("Dose every (days)", 1.0, 14.0, 0.5, 3.5),
+        "holiday_days": int_slider("Holiday length (days)", 0, 28, 1, 0),
+        "holiday_every_weeks": int_slider("Holiday every (weeks)", 2, 12, 1, 4),
+        "course_weeks": int_slider("Course length (weeks)", 2, 52, 1, 12),
+    }
+    view = {"reference": (float_slider("Reference line (% of first)", 0.0, 150.0, 5.0, 100.0), "reference")}
+
+    def build(v: dict):
+        regimen = explorer_regimen(v["dose_mg_per_kg"], v["every_days"], v["course_weeks"], v["holiday_days"], v["holiday_every_weeks"])
+        result = simulate(patient, regimen, days=v["course_weeks"] * 7 + 7, **APP_OUTPUT)
+        relative = 100.0 * result.relative_session_peaks(effect)
+        holidays = charts.holiday_windows(regimen, min_gap_days=v["every_days"] + 0.5)
+        after = [int(i) for i, day in enumerate(result.session_start_h / 24.0) if any(abs(day - end) < 1e-6 for _, end in holidays)]
+        figure = charts.stacked(charts.session_response_figure({"this course": result}, effect), charts.recovery_figure(result, holidays=holidays))
+        numbers = {
+            "sessions": int(relative.size),
+            "last_relative_percent": float(relative[-1]),
+            "lowest_relative_percent": float(relative.min()),
+            "after_last_holiday_percent": float(relative[after[-1]]) if after else None,
+        }
+        text = (
+            f"Session {relative.size}: <b>{relative[-1]:.0f} %</b> of the first session's {effect} peak. "
+            f"Lowest: session {int(relative.argmin()) + 1} ({relative.min():.0f} %)."
+        )
+        if after:
+            text += f" First session after the last holiday: {relative[after[-1]]:.0f} %."
+        return figure, text, numbers
+
+    return SliderApp("Dose, frequency and drug holidays", controls, build, view)
+
+
+# ----- (b) intermittent vs continuous ---------------------------------------------------------------
+def intermittent_vs_continuous(patient: Patient | None = None, effect: str = "locomotor") -> SliderApp:
+    """(b) The same weekly amount given once a day or as a continuous infusion: sensitization or tolerance
+    of the response to a later challenge dose."""
+    patient = patient or Patient()
+    controls = {
+        "weekly_mg_per_kg": float_slider("Amount per week (mg/kg)", 1.0, 7.0, 0.5, 3.5),
+        "exposure_days": int_slider("Exposure (days)", 3, 28, 1, 7),
+        "challenge_gap_days": int_slider("Challenge after (days)", 1, 21, 1, 1),
+    }
+    view = {"reference": (float_slider("Reference line (% of naive)", 50.0, 150.0, 5.0, 100.0), "reference")}
+
+    def build(v: dict):
+        daily = v["weekly_mg_per_kg"] / 7.0
+        days = v["exposure_days"]
+        schedules = {
+            "once a day": Regimen.repeated(dose_mg_per_kg=daily, infusion_min=IV_INFUSION_MIN, every_days=1, doses=days),
+            "continuous infusion": Regimen.continuous_infusion(rate_mg_per_kg_per_h=daily / 24.0, hours=days * 24.0),
+        }
+        challenge_day = days + v["challenge_gap_days"]
+        responses = {name: challenge_response(patient, r, day=challenge_day, effect=effect) for name, r in schedules.items()}
+        numbers = {name: 100.0 * value for name, value in responses.items()}
+
+        def verdict(value: float) -> str:
+            return "sensitization" if value > 1.0 else "tolerance"
+
+        text = " ".join(
+            f"{name.capitalize()}: the challenge gives <b>{100 * value:.0f} %</b> of a drug-naive response ({verdict(value)})."
+            for name, value in responses.items()
+        )
+        return charts.challenge_figure(responses, effect), text, numbers
+
+    return SliderApp("Intermittent or continuous exposure", controls, build, view)
+
+
+# ----- (c) routes -------------------------------------------------------------------------------------
+COMPARED_ROUTES = ("iv_infusion", "im", "intranasal", "sublingual", "oral")
+
+
+def route_comparison(patient: Patient | None = None) -> SliderApp:
+    """(c) The same dose by different routes: bioavailability, first-pass metabolism and time to peak."""
+    patient = patient or Patient()
+    controls = {
+        "dose_mg": float_slider("Dose (mg)", 5.0, 100.0, 5.0, 35.0),
+        "routes": widgets.SelectMultiple(options=COMPARED_ROUTES, value=COMPARED_ROUTES[:3], description="Routes", layout=APP_LAYOUT),
+    }
+    view = {"window": (float_slider("Hours shown (h)", 1.0, 24.0, 1.0, 8.0), "window_h")}
+
+    def build(v: dict):
+        if not v["routes"]:
+            raise ValueError("routes: choose at least one route to compare.")
+        results = {}
+        for route in v["routes"]:
+            infusion = IV_INFUSION_MIN if route == "iv_infusion" else None
+            regimen = Regimen.single(dose_mg=v["dose_mg"], route=None if infusion else route, infusion_min=infusion)
+            results[route] = simulate(patient, regimen, days=1, dense_step_min=2.0)
+        exposures = {route: r.exposure() for route, r in results.items()}
+        reference = max(e.auc_mg_h_per_l for e in exposures.values())
+        numbers = {route: {"cmax_mg_per_l": e.cmax_mg_per_l, "tmax_h": e.tmax_h, "auc_mg_h_per_l": e.auc_mg_h_per_l} for route, e in exposures.items()}
+        text = "<br>".join(
+            f"{route}: peak {1000 * e.cmax_mg_per_l:.0f} ng/mL at {60 * e.tmax_h:.0f} min; exposure {100 * e.auc_mg_h_per_l / reference:.0f} % of the largest"
+            for route, e in exposures.items()
+        )
+        return charts.concentration_figure(results), text, numbers
+
+    return SliderApp("Routes of administration", controls, build, view)
+
+
+# ----- (d) cohorts ------------------------------------------------------------------------------------
+def cohort_explorer(seed: int = 2026, effect: str = "dissociation") -> SliderApp:
+    """(d) A virtual cohort on one regimen: how widely patients' tolerance and response spread."""
+    controls = {
+        "patients": int_slider("Patients (number)", 50, 1000, 50, 200),
+        "dose_mg_per_kg": float_slider("Dose (mg/kg)", 0.1, 1.0, 0.05, 0.5),
+        "every_days": float_slider("Dose every (days)", 1.0, 14.0, 0.5, 3.5),
+        "course_weeks": int_slider("Course length (weeks)", 1, 26, 1, 4),
+    }
+
+    def build(v: dict):
+        cohort = Cohort.sample(v["patients"], seed=seed)
+        regimen = Regimen.repeated(dose_mg_per_kg=v["dose_mg_per_kg"], infusion_min=IV_INFUSION_MIN, every_days=v["every_days"], duration_days=v["course_weeks"] * 7)
+        result = simulate(cohort, regimen, days=v["course_weeks"] * 7 + 3)
+        relative = 100.0 * result.relative_session_peaks(effect)
+        p5, p50, p95 = result.percentiles(relative, (5, 50, 95))[:, -1]
+        responders = 100.0 * result.responder_fraction(threshold_g=1.0)[-1]
+        numbers = {"median_last_percent": float(p50), "p5_last_percent": float(p5), "p95_last_percent": float(p95), "responders_percent": float(responders)}
+        text = (
+            f"Session {relative.shape[1]}: the median patient has <b>{p50:.0f} %</b> of their first {effect} peak; "
+            f"90 % of patients lie between {p5:.0f} % and {p95:.0f} %. Antidepressant responders (g >= 1): {responders:.0f} %."
+        )
+        return charts.cohort_figure(result, effect), text, numbers
+
+    return SliderApp("A virtual cohort", controls, build)
+
+
+# ----- (e) escalation ---------------------------------------------------------------------------------
+def escalation_explorer(patient: Patient | None = None) -> SliderApp:
+    """(e) A user who raises the dose whenever the effect fades: the dose climbs, the effect does not come
+    back, and harms (unconsciousness, bladder damage) accumulate."""
+    patient = patient or Patient()
+    controls = {
+        "start_dose_mg_per_kg": float_slider("First dose (mg/kg)", 0.25, 2.0, 0.25, 1.0),
+        "step_mg_per_kg": float_slider("Increase when it fades (mg/kg)", 0.1, 1.0, 0.1, 0.5),
+        "cap_mg_per_kg": float_slider("Largest dose (mg/kg)", 1.0, 20.0, 1.0, 20.0),
+        "every_days": float_slider("Use every (days)", 0.5, 7.0, 0.5, 1.0),
+        "sessions": int_slider("Sessions (number)", 10, 120, 10, 90),
+    }
+
+    def build(v: dict):
+        outcome = escalating_use(patient, **v)
+        harms = [name for name, reached in outcome.harms().items() if reached]
+        numbers = {"final_dose_mg_per_kg": float(outcome.doses_mg_per_kg[-1]), "reached_limit": outcome.reached_limit, "harms": harms}
+        text = html.escape(outcome.message) + (
+            "<br><b>Harms reached:</b> " + "; ".join(html.escape(h) for h in harms) if harms else "<br>No harm marker reached in this run."
+        )
+        return charts.escalation_figure(outcome), text, numbers
+
+    return SliderApp("Escalating use and its harms", controls, build)
+
+
+APPS = {
+    "dose_frequency_holiday_explorer": dose_frequency_holiday_explorer,
+    "intermittent_vs_continuous": intermittent_vs_continuous,
+    "route_comparison": route_comparison,
+    "cohort_explorer": cohort_explorer,
+    "escalation_explorer": escalation_explorer,
+}
+EFFECT_CHOICES = tuple(ACUTE_EFFECTS)

@@ -1,0 +1,411 @@
+"""Altair chart builders for lessons and apps: one colour-blind-safe theme, units in every axis title.
+
+Each chart comes in two parts: a *layout* (marks, axes, parameters) that reads named tables, and the
+*tables* computed from simulation results. ``session_response_chart(results)`` and the other public
+builders join the two; a slider app keeps the layout's spec and swaps in new tables on every slider move,
+which costs a few milliseconds instead of rebuilding and re-validating the chart.
+
+Long series are thinned by :func:`peak_preserving_indices` so that no chart carries more than
+:data:`MAX_ROWS` rows; each bucket keeps its minimum and maximum, so session peaks survive. View-only
+controls (a reference line, the time window) are Altair parameters, moved without re-simulating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ._validate import check_number
+from .effects import EFFECT_UNITS, check_effect
+
+# Okabe & Ito (2008) colour-blind-safe palette, black last.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+MAX_ROWS = 2000  # rows per chart; a one-year series at 5 min resolution has over 60,000
+WIDTH, HEIGHT = 520, 220
+BAND_OPACITY = 0.25
+
+
+def use_offline() -> None:
+    """Render charts with no network: JupyterChart's JavaScript comes bundled from vl-convert-python."""
+    alt.JupyterChart.enable_offline()
+    alt.renderers.enable("jupyter", offline=True)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart as layout plus tables. ``key`` names the layout's shape: figures with equal keys share a
+    layout and differ only in their tables."""
+
+    key: tuple
+    layout: object  # () -> alt chart reading the named tables
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def chart(self) -> alt.TopLevelMixin:
+        """The Altair chart with its tables attached."""
+        return self.layout().properties(datasets=self.datasets())
+
+    def datasets(self) -> dict[str, str]:
+        """The tables as inline CSV text, by name."""
+        return {name: _csv(frame) for name, frame in self.tables.items()}
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    return frame.to_csv(index=False, float_format="%.6g")
+
+
+def _table(name: str) -> alt.NamedData:
+    return alt.NamedData(name=name, format=alt.DataFormat(type="csv"))
+
+
+def peak_preserving_indices(values: np.ndarray, max_points: int) -> np.ndarray:
+    """Indices (sorted) of at most ``max_points`` samples of ``values`` (N,) or (series, N): the first and
+    last sample and, in equal buckets, the minimum and maximum of every series."""
+    values = np.atleast_2d(np.asarray(values, dtype=float))
+    count = values.shape[1]
+    if count <= max_points:
+        return np.arange(count)
+    buckets = max(1, (max_points - 2) // (2 * values.shape[0]))
+    size = -(-count // buckets)
+    padded = np.full((values.shape[0], buckets * size), np.nan)
+    padded[:, :count] = values
+    blocks = padded.reshape(values.shape[0], buckets, size)
+    offsets = np.arange(buckets)[None, :] * size
+    high = np.argmax(np.where(np.isnan(blocks), -np.inf, blocks), axis=2) + offsets
+    low = np.argmin(np.where(np.isnan(blocks), np.inf, blocks), axis=2) + offsets
+    keep = np.concatenate([[0, count - 1], high.ravel(), low.ravel()])
+    return np.unique(keep[keep < count])
+
+
+def _colour(title: str, domain: Sequence[str]) -> alt.Color:
+    return alt.Color("series:N", title=title, scale=alt.Scale(domain=list(domain), range=list(PALETTE[: len(domain)])))
+
+
+def _reference_rule(param: alt.Parameter) -> alt.Chart:
+    """A dashed horizontal line at the value of ``param`` (moved without re-simulating)."""
+    return alt.Chart(_table("one_row")).mark_rule(strokeDash=[6, 4], color="black").encode(y=alt.datum(param))
+
+
+ONE_ROW = pd.DataFrame({"row": [0]})
+
+
+# ----- concentration-time by route --------------------------------------------------------------------
+def concentration_figure(results: Mapping[str, object], *, quantity: str = "plasma") -> Figure:
+    """Concentration-time curves of several results (e.g. one per route), labelled by their keys.
+    ``quantity``: 'plasma' or 'effect site' (ketamine, mg/L). Parameter ``window_h``: hours shown."""
+    if quantity not in ("plasma", "effect site"):
+        raise ValueError(f"quantity must be 'plasma' or 'effect site'; got {quantity!r}.")
+    frames, hours = [], 0.0
+    for label, result in results.items():
+        series = result.plasma_mg_per_l if quantity == "plasma" else result.effect_site_mg_per_l
+        keep = peak_preserving_indices(series, MAX_ROWS // max(len(results), 1))
+        frames.append(pd.DataFrame({"time_h": result.time_h[keep], "series": label, "value": series[keep]}))
+        hours = max(hours, float(result.time_h[-1]))
+    labels = tuple(results)
+    title = f"{'Plasma' if quantity == 'plasma' else 'Effect-site'} ketamine (mg/L)"
+
+    def layout() -> alt.TopLevelMixin:
+        window = alt.param(name="window_h", value=float(min(hours, 24.0)))
+        return (
+            alt.Chart(_table("concentration"))
+            .mark_line()
+            .encode(
+                x=alt.X("time_h:Q", title="Time since the dose (h)"),
+                y=alt.Y("value:Q", title=title),
+                color=_colour("Route", labels),
+                tooltip=[
+                    alt.Tooltip("series:N", title="Route"),
+                    alt.Tooltip("time_h:Q", title="Time (h)", format=".2f"),
+                    alt.Tooltip("value:Q", title="mg/L", format=".3f"),
+                ],
+            )
+            .add_params(window)
+            .transform_filter(alt.datum.time_h <= window)
+            .properties(width=WIDTH, height=HEIGHT)
+        )
+
+    return Figure(("concentration", labels, title), layout, {"concentration": pd.concat(frames, ignore_index=True)})
+
+
+# ----- effects over time ------------------------------------------------------------------------------
+def effects_figure(result, effects: Sequence[str] = ("dissociation", "anesthesia"), *, threshold_percent: float = 50.0) -> Figure:
+    """Acute effects (% of maximum) over time with a threshold line (parameter ``threshold``)."""
+    effects = tuple(check_effect(e) for e in effects)
+    if any(not EFFECT_UNITS[e].startswith("%") for e in effects):
+        raise ValueError(f"effects_chart draws effects in % of maximum; {list(effects)} includes the antidepressant effect (Hedges g).")
+    threshold_percent = check_number("threshold_percent", threshold_percent, "%", low=0.0, high=100.0, low_inclusive=True)
+    values = np.stack([result.effect(e) for e in effects])
+    keep = peak_preserving_indices(values, MAX_ROWS // len(effects))
+    short = result.time_h[-1] <= 72.0
+    field_name, axis_title, scale = ("time_h", "Time (h)", 1.0) if short else ("time_days", "Time (days)", 1.0 / 24.0)
+    frame = pd.concat(
+        [pd.DataFrame({field_name: result.time_h[keep] * scale, "series": e, "value": values[i, keep]}) for i, e in enumerate(effects)],
+        ignore_index=True,
+    )
+
+    def layout() -> alt.TopLevelMixin:
+        threshold = alt.param(name="threshold", value=float(threshold_percent))
+        lines = (
+            alt.Chart(_table("effects"))
+            .mark_line()
+            .encode(
+                x=alt.X(f"{field_name}:Q", title=axis_title),
+                y=alt.Y("value:Q", title="Effect (% of maximum)", scale=alt.Scale(domain=[0, 100])),
+                color=_colour("Effect", effects),
+            )
+        )
+        return alt.layer(lines, _reference_rule(threshold)).add_params(threshold).properties(width=WIDTH, height=HEIGHT)
+
+    return Figure(("effects", effects, field_name), layout, {"effects": frame, "one_row": ONE_ROW})
+
+
+# ----- per-session response ---------------------------------------------------------------------------
+def session_response_figure(results: Mapping[str, object], effect: str = "dissociation") -> Figure:
+    """Each session's peak ``effect`` as % of that patient's first session (tolerance falls below 100 %,
+    sensitization rises above), one line per result. Parameter ``reference`` moves a reference line."""
+    effect = check_effect(effect)
+    frames = []
+    for label, result in results.items():
+        relative = 100.0 * result.relative_session_peaks(effect)
+        session = np.arange(1, relative.size + 1)
+        frames.append(pd.DataFrame({"session": session, "day": result.session_start_h / 24.0, "series": label, "value": relative}))
+    labels = tuple(results)
+
+    def layout() -> alt.TopLevelMixin:
+        reference = alt.param(name="reference", value=100.0)
+        lines = (
+            alt.Chart(_table("sessions"))
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("session:Q", title="Session (number)"),
+                y=alt.Y("value:Q", title=f"Session peak {effect} (% of first session)"),
+                color=_colour("Regimen", labels),
+                tooltip=[
+                    alt.Tooltip("series:N", title="Regimen"),
+                    alt.Tooltip("session:Q", title="Session"),
+                    alt.Tooltip("day:Q", title="Day", format=".1f"),
+                    alt.Tooltip("value:Q", title="% of first", format=".0f"),
+                ],
+            )
+        )
+        return alt.layer(lines, _reference_rule(reference)).add_params(reference).properties(width=WIDTH, height=HEIGHT)
+
+    return Figure(("sessions", effect, labels), layout, {"sessions": pd.concat(frames, ignore_index=True), "one_row": ONE_ROW})
+
+
+# ----- dose-response ----------------------------------------------------------------------------------
+def dose_response_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], effect: str = "dissociation") -> Figure:
+    """Dose-response curves (probe dose in mg/kg, log axis, against peak effect), e.g. before and after a
+    course: tolerance shifts the curve right, sensitization left."""
+    effect = check_effect(effect)
+    frame = pd.concat(
+        [pd.DataFrame({"dose": np.asarray(d, float), "series": label, "value": np.asarray(r, float)}) for label, (d, r) in curves.items()],
+        ignore_index=True,
+    )
+    labels = tuple(curves)
+
+    def layout() -> alt.TopLevelMixin:
+        return (
+            alt.Chart(_table("dose_response"))
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("dose:Q", title="Probe dose (mg/kg)", scale=alt.Scale(type="log")),
+                y=alt.Y("value:Q", title=f"Peak {effect} ({EFFECT_UNITS[effect]})"),
+                color=_colour("When", labels),
+            )
+            .properties(width=WIDTH, height=HEIGHT)
+        )
+
+    return Figure(("dose_response", effect, labels), layout, {"dose_response": frame})
+
+
+# ----- cohorts ----------------------------------------------------------------------------------------
+def cohort_figure(result, effect: str = "dissociation", *, threshold_g: float = 1.0) -> Figure:
+    """Percentile bands (5-95 and 25-75 %) and median of each session's peak relative to the patient's first
+    session, above the share of responders (antidepressant effect >= ``threshold_g``) per session."""
+    effect = check_effect(effect)
+    threshold_g = check_number("threshold_g", threshold_g, "Hedges g", low=0.0, high=2.0)
+    relative = 100.0 * result.relative_session_peaks(effect)
+    p5, p25, p50, p75, p95 = result.percentiles(relative)
+    session = np.arange(1, relative.shape[1] + 1)
+    bands = pd.DataFrame({"session": session, "p5": p5, "p25": p25, "p50": p50, "p75": p75, "p95": p95})
+    responders = pd.DataFrame({"session": session, "share": 100.0 * result.responder_fraction(threshold_g=threshold_g)})
+
+    def layout() -> alt.TopLevelMixin:
+        base = alt.Chart(_table("bands")).encode(x=alt.X("session:Q", title="Session (number)"))
+        spread = alt.layer(
+            base.mark_area(opacity=BAND_OPACITY, color=PALETTE[0]).encode(
+                y=alt.Y("p5:Q", title=f"Session peak {effect} (% of own first session)"), y2="p95:Q"
+            ),
+            base.mark_area(opacity=2 * BAND_OPACITY, color=PALETTE[0]).encode(y="p25:Q", y2="p75:Q"),
+            base.mark_line(color=PALETTE[0]).encode(y="p50:Q"),
+        ).properties(width=WIDTH, height=HEIGHT, title="Median patient (line), middle half and 90 % of patients (bands)")
+        share = (
+            alt.Chart(_table("responders"))
+            .mark_bar(color=PALETTE[2])
+            .encode(
+                x=alt.X("session:O", title="Session (number)"),
+                y=alt.Y("share:Q", title=f"Responders, g >= {threshold_g:g} (% of patients)", scale=alt.Scale(domain=[0, 100])),
+            )
+            .properties(width=WIDTH, height=HEIGHT // 2)
+        )
+        return alt.vconcat(spread, share)
+
+    return Figure(("cohort", effect, threshold_g), layout, {"bands": bands, "responders": responders})
+
+
+# ----- escalation -------------------------------------------------------------------------------------
+def escalation_figure(outcome) -> Figure:
+    """An escalating user's dose per session (mg/kg) above the response it bought (% of maximum)."""
+    session = np.arange(1, outcome.doses_mg_per_kg.size + 1)
+    frame = pd.DataFrame({"session": session, "dose": outcome.doses_mg_per_kg, "response": outcome.responses})
+    effect = outcome.effect
+
+    def layout() -> alt.TopLevelMixin:
+        x = alt.X("session:Q", title="Session (number)")
+        dose = (
+            alt.Chart(_table("escalation"))
+            .mark_line(point=True, color=PALETTE[3])
+            .encode(x=x, y=alt.Y("dose:Q", title="Dose taken (mg/kg)"))
+            .properties(width=WIDTH, height=HEIGHT // 2 + 30)
+        )
+        response = (
+            alt.Chart(_table("escalation"))
+            .mark_line(point=True, color=PALETTE[0])
+            .encode(x=x, y=alt.Y("response:Q", title=f"Peak {effect} (% of maximum)", scale=alt.Scale(domain=[0, 100])))
+            .properties(width=WIDTH, height=HEIGHT // 2 + 30)
+        )
+        return alt.vconcat(dose, response)
+
+    return Figure(("escalation", effect), layout, {"escalation": frame})
+
+
+# ----- recovery during holidays -----------------------------------------------------------------------
+def recovery_figure(result, *, holidays: Sequence[tuple[float, float]] = ()) -> Figure:
+    """Tolerance and sensitization (% shift of sensitivity) over time with drug holidays shaded: tolerance
+    decays during a holiday, sensitization much more slowly. Parameter ``from_day`` trims the view."""
+    days = result.time_h / 24.0
+    series = np.stack([100.0 * result.tolerance, 100.0 * result.slow_state("sensitization")])
+    keep = peak_preserving_indices(series, MAX_ROWS // 2)
+    names = ("tolerance", "sensitization")
+    frame = pd.concat(
+        [pd.DataFrame({"time_days": days[keep], "series": n, "value": series[i, keep]}) for i, n in enumerate(names)],
+        ignore_index=True,
+    )
+    shaded = pd.DataFrame({"start": [float(h[0]) for h in holidays], "end": [float(h[1]) for h in holidays]})
+
+    def layout() -> alt.TopLevelMixin:
+        from_day = alt.param(name="from_day", value=0.0)
+        lines = (
+            alt.Chart(_table("adaptation"))
+            .mark_line()
+            .encode(
+                x=alt.X("time_days:Q", title="Time (days)"),
+                y=alt.Y("value:Q", title="Adaptation (% shift of sensitivity)"),
+                color=_colour("Process", names),
+            )
+            .transform_filter(alt.datum.time_days >= from_day)
+        )
+        holiday = (
+            alt.Chart(_table("holidays"))
+            .mark_rect(opacity=0.15, color=PALETTE[2])
+            .encode(x="start:Q", x2="end:Q")
+            .transform_filter(alt.datum.end >= from_day)
+        )
+        return alt.layer(holiday, lines).add_params(from_day).properties(width=WIDTH, height=HEIGHT)
+
+    return Figure(("recovery",), layout, {"adaptation": frame, "holidays": shaded})
+
+
+def holiday_windows(regimen, *, min_gap_days: float) -> list[tuple[float, float]]:
+    """(start, end) days of every gap between sessions longer than ``min_gap_days``: the holidays."""
+    min_gap_days = check_number("min_gap_days", min_gap_days, "days", low=0.0, high=3650.0)
+    starts = regimen.session_start_h / 24.0
+    return [(float(starts[i]), float(starts[i + 1])) for i in np.flatnonzero(np.diff(starts) > min_gap_days)]
+
+
+# ----- challenge after intermittent or continuous exposure ----------------------------------------------
+def challenge_figure(responses: Mapping[str, float], effect: str = "locomotor") -> Figure:
+    """Challenge response after each pretreatment as % of a drug-naive patient's (bars), with a reference
+    line (parameter ``reference``, default 100 %: above it sensitized, below it tolerant)."""
+    effect = check_effect(effect)
+    frame = pd.DataFrame({"series": list(responses), "value": [100.0 * v for v in responses.values()]})
+    labels = tuple(responses)
+
+    def layout() -> alt.TopLevelMixin:
+        reference = alt.param(name="reference", value=100.0)
+        bars = (
+            alt.Chart(_table("challenge"))
+            .mark_bar()
+            .encode(
+                x=alt.X("series:N", title="Pretreatment (same total dose)", sort=list(labels)),
+                y=alt.Y("value:Q", title=f"Challenge {effect} peak (% of drug-naive response)"),
+                color=alt.Color("series:N", legend=None, scale=alt.Scale(domain=list(labels), range=list(PALETTE[: len(labels)]))),
+            )
+        )
+        return alt.layer(bars, _reference_rule(reference)).add_params(reference).properties(width=WIDTH // 2, height=HEIGHT)
+
+    return Figure(("challenge", effect, labels), layout, {"challenge": frame, "one_row": ONE_ROW})
+
+
+def stacked(*figures: Figure) -> Figure:
+    """Figures one above the other (their table names must differ)."""
+    tables: dict[str, pd.DataFrame] = {}
+    for figure in figures:
+        tables.update(figure.tables)
+    return Figure(("stacked",) + tuple(f.key for f in figures), lambda: alt.vconcat(*(f.layout() for f in figures)), tables)
+
+
+# ----- public builders: Altair charts from results ------------------------------------------------------
+def concentration_chart(results: Mapping[str, object], *, quantity: str = "plasma") -> alt.TopLevelMixin:
+    """Concentration-time by route (see :func:`concentration_figure`)."""
+    return concentration_figure(results, quantity=quantity).chart()
+
+
+def effects_chart(result, effects: Sequence[str] = ("dissociation", "anesthesia"), *, threshold_percent: float = 50.0) -> alt.TopLevelMixin:
+    """Effects over time with a threshold line (see :func:`effects_figure`)."""
+    return effects_figure(result, effects, threshold_percent=threshold_percent).chart()
+
+
+def session_response_chart(results: Mapping[str, object], effect: str = "dissociation") -> alt.TopLevelMixin:
+    """Per-session response relative to the first session (see :func:`session_response_figure`)."""
+    return session_response_figure(results, effect).chart()
+
+
+def dose_response_chart(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], effect: str = "dissociation") -> alt.TopLevelMixin:
+    """Dose-response curves (see :func:`dose_response_figure`)."""
+    return dose_response_figure(curves, effect).chart()
+
+
+def cohort_chart(result, effect: str = "dissociation", *, threshold_g: float = 1.0) -> alt.TopLevelMixin:
+    """Cohort percentile bands and responder fractions (see :func:`cohort_figure`)."""
+    return cohort_figure(result, effect, threshold_g=threshold_g).chart()
+
+
+def escalation_chart(outcome) -> alt.TopLevelMixin:
+    """An escalating user's dose trajectory (see :func:`escalation_figure`)."""
+    return escalation_figure(outcome).chart()
+
+
+def recovery_chart(result, *, holidays: Sequence[tuple[float, float]] = ()) -> alt.TopLevelMixin:
+    """Tolerance and sensitization through drug holidays (see :func:`recovery_figure`)."""
+    return recovery_figure(result, holidays=holidays).chart()
+
+
+def challenge_chart(responses: Mapping[str, float], effect: str = "locomotor") -> alt.TopLevelMixin:
+    """Challenge responses after different pretreatments (see :func:`challenge_figure`)."""
+    return challenge_figure(responses, effect).chart()
+
+
+def row_count(spec: dict) -> int:
+    """Rows of data in a chart spec (``chart.to_dict()``), over all its tables, for checking the row cap."""
+
+    def rows(table) -> int:
+        if isinstance(table, str):  # inline CSV: a header line, then one line per row
+            return max(len(table.strip().splitlines()) - 1, 0)
+        return len(table)
+
+    return sum(rows(table) for table in spec.get("datasets", {}).values())
