@@ -171,13 +171,14 @@ def dose_frequency_holiday_explorer(patient: Patient | None = None, effect: str 
             "last_relative_percent": float(relative[-1]),
             "lowest_relative_percent": float(relative.min()),
             "after_last_holiday_percent": float(relative[after[-1]]) if after else None,
+            "before_last_holiday_percent": float(relative[after[-1] - 1]) if after else None,
         }
         text = (
             f"Session {relative.size}: <b>{relative[-1]:.0f} %</b> of the first session's {effect} peak. "
             f"Lowest: session {int(relative.argmin()) + 1} ({relative.min():.0f} %)."
         )
         if after:
-            text += f" First session after the last holiday: {relative[after[-1]]:.0f} %."
+            text += f" Last holiday: {relative[after[-1] - 1]:.0f} % before it, {relative[after[-1]]:.0f} % after it."
         return figure, text, numbers
 
     return SliderApp("Dose, frequency and drug holidays", controls, build, view)

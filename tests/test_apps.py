@@ -1,0 +1,143 @@
+"""Slider apps, headless: build each with no arguments, move sliders from Python and check that the chart
+data and the readout change the way the model says; view sliders move chart parameters without
+re-simulating; bad values show the API's error in the app; the widget's JavaScript needs no network."""
+
+import re
+from urllib.parse import urlparse
+
+import altair as alt
+import pytest
+
+from kettutor import apps, charts
+
+pytestmark = pytest.mark.filterwarnings("ignore::kettutor.ValidatedRangeWarning")
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return apps.dose_frequency_holiday_explorer()
+
+
+def _set(app, **values):
+    """Move model sliders one by one, as a learner would, and return the app's numbers."""
+    for name, value in values.items():
+        app.controls[name].value = value
+    return dict(app.numbers)
+
+
+@pytest.mark.parametrize("name", list(apps.APPS))
+def test_every_app_runs_with_no_arguments(name):
+    app = apps.APPS[name]()
+    assert isinstance(app.chart, alt.JupyterChart) and app.chart.spec["$schema"].startswith("https://vega.github.io/schema/")
+    assert app.readout.value and app.numbers
+    assert "not medical advice" in app.children[-1].value
+    for control in app.controls.values():
+        if hasattr(control, "continuous_update"):
+            assert control.continuous_update is False, "model sliders update on release"
+            assert "(" in control.description, f"{control.description!r} names no unit"
+    assert charts.row_count(app.chart.spec) <= charts.MAX_ROWS
+
+
+def test_shorter_interval_gives_lower_late_session_response(explorer):
+    weekly = _set(explorer, holiday_days=0, course_weeks=12, every_days=7.0)
+    daily = _set(explorer, every_days=1.0)
+    assert daily["last_relative_percent"] < weekly["last_relative_percent"] - 20
+    assert f"{daily['last_relative_percent']:.0f} %" in explorer.readout.value
+
+
+def test_longer_holiday_gives_more_recovery(explorer):
+    _set(explorer, every_days=1.0, course_weeks=12, holiday_every_weeks=4)
+    recovery = {}
+    for days in (3, 7, 14):
+        numbers = _set(explorer, holiday_days=days)
+        recovery[days] = numbers["after_last_holiday_percent"] - numbers["before_last_holiday_percent"]
+    assert 0 < recovery[3] < recovery[7] < recovery[14]
+
+
+def test_chart_data_follow_the_model(explorer):
+    _set(explorer, every_days=3.5, holiday_days=0, dose_mg_per_kg=0.5)
+    before = dict(explorer.chart.spec["datasets"])
+    _set(explorer, dose_mg_per_kg=1.0)
+    after = explorer.chart.spec["datasets"]
+    assert after["sessions"] != before["sessions"] and after["adaptation"] != before["adaptation"]
+
+
+def test_view_sliders_move_parameters_without_resimulating(explorer):
+    runs, tables = explorer.simulations, dict(explorer.chart.spec["datasets"])
+    control, param = explorer.view["reference"]
+    control.value = 60.0
+    assert getattr(explorer.chart.params, param) == 60.0
+    assert explorer.simulations == runs and explorer.chart.spec["datasets"] == tables
+    _set(explorer, dose_mg_per_kg=0.6)  # a model change keeps the learner's view setting
+    assert getattr(explorer.chart.params, param) == 60.0
+    assert [p["value"] for p in explorer.chart.spec["params"] if p["name"] == param] == [60.0]
+
+
+def test_intermittent_vs_continuous_flips_the_sign_of_the_change():
+    app = apps.intermittent_vs_continuous()
+    assert app.numbers["once a day"] > 100.0 > app.numbers["continuous infusion"]
+    assert "sensitization" in app.readout.value and "tolerance" in app.readout.value
+
+
+def test_route_comparison_shows_first_pass_and_absorption():
+    app = apps.route_comparison()
+    _set(app, routes=("iv_infusion", "oral"))
+    oral, iv = app.numbers["oral"], app.numbers["iv_infusion"]
+    assert oral["auc_mg_h_per_l"] < 0.5 * iv["auc_mg_h_per_l"]
+    assert "oral" in app.readout.value and "window_h" in {p["name"] for p in app.chart.spec["params"]}
+
+
+def test_cohort_explorer_spread_and_responders():
+    app = apps.cohort_explorer()
+    numbers = _set(app, patients=100, every_days=1.0, course_weeks=4)
+    assert numbers["p5_last_percent"] < numbers["median_last_percent"] < numbers["p95_last_percent"]
+    assert 0.0 <= numbers["responders_percent"] <= 100.0
+
+
+def test_escalation_explorer_teaches_harms():
+    app = apps.escalation_explorer()
+    daily = _set(app, every_days=1.0)
+    assert daily["reached_limit"] and daily["harms"] and "Harms reached" in app.readout.value
+    weekly = _set(app, every_days=7.0, sessions=20)
+    assert not weekly["harms"]
+
+
+def test_escalation_notes_extrapolation_in_the_app():
+    """Doses beyond the validated range run, and the app says they are an extrapolation."""
+    app = apps.escalation_explorer()
+    assert "validated range" in app.message.value and "extrapolation" in app.message.value
+
+
+def test_out_of_range_values_show_the_api_error_in_the_app(explorer):
+    """A value forced beyond a slider's range from code reaches the model, whose clear error (parameter,
+    range, unit, value) appears in the app; the last good chart stays and nothing raises."""
+    _set(explorer, every_days=3.5, holiday_days=0)
+    spec, runs = explorer.chart.spec, explorer.simulations
+    dose = explorer.controls["dose_mg_per_kg"]
+    dose.max = 100.0
+    dose.value = 60.0
+    assert "dose_mg_per_kg" in explorer.message.value and "mg/kg" in explorer.message.value and "60" in explorer.message.value
+    assert explorer.chart.spec is spec and explorer.simulations == runs
+    dose.value, dose.max = 0.5, 2.0
+    assert explorer.message.value == ""
+    _set(explorer, holiday_every_weeks=2, holiday_days=14)  # a holiday as long as its cycle
+    assert "length_days must be" in explorer.message.value
+
+
+def test_empty_route_selection_is_a_clear_message():
+    app = apps.route_comparison()
+    app.controls["routes"].value = ()
+    assert "choose at least one route" in app.message.value
+
+
+def test_widget_javascript_is_offline():
+    """After an app is built, JupyterChart's JavaScript is the bundle from vl-convert-python: it imports
+    nothing from a CDN. The only addresses left in it are XML namespaces and documentation links."""
+    apps.dose_frequency_holiday_explorer()
+    source = alt.JupyterChart._esm
+    assert len(source) > 100_000
+    for cdn in ("esm.sh", "jsdelivr", "unpkg", "cdnjs", "skypack"):
+        assert cdn not in source
+    assert not re.search(r"""(import|from)\s*\(?\s*["']https?://""", source)
+    hosts = {urlparse(url).hostname for url in re.findall(r"https?://[A-Za-z0-9./_-]+", source)}
+    assert hosts <= {"www.w3.org", "github.com", "vega.github.io"}
