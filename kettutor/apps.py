@@ -21,7 +21,6 @@ import ipywidgets as widgets
 from . import charts
 from .analysis import challenge_response
 from .cohort import Cohort
-from .effects import ACUTE_EFFECTS
 from .patient import Patient
 from .policies import escalating_use
 from .regimen import Regimen
@@ -311,4 +310,3 @@ APPS = {
     "cohort_explorer": cohort_explorer,
     "escalation_explorer": escalation_explorer,
 }
-EFFECT_CHOICES = tuple(ACUTE_EFFECTS)

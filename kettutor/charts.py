@@ -12,7 +12,7 @@ controls (a reference line, the time window) are Altair parameters, moved withou
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import altair as alt
@@ -41,7 +41,7 @@ class Figure:
     layout and differ only in their tables."""
 
     key: tuple
-    layout: object  # () -> alt chart reading the named tables
+    layout: Callable[[], alt.TopLevelMixin]  # builds the chart, reading the named tables
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def chart(self) -> alt.TopLevelMixin:
