@@ -131,12 +131,24 @@ def concentration_figure(results: Mapping[str, object], *, quantity: str = "plas
 
 
 # ----- effects over time ------------------------------------------------------------------------------
-def effects_figure(result, effects: Sequence[str] = ("dissociation", "anesthesia"), *, threshold_percent: float = 50.0) -> Figure:
-    """Acute effects (% of maximum) over time with a threshold line (parameter ``threshold``)."""
+def effects_figure(
+    result,
+    effects: Sequence[str] = ("dissociation", "anesthesia"),
+    *,
+    threshold_percent: float = 50.0,
+    band_percent: tuple[float, float] | None = None,
+) -> Figure:
+    """Acute effects (% of maximum) over time with a threshold line (parameter ``threshold``) and, if
+    given, a shaded band (``band_percent``: low and high %, e.g. a target range)."""
     effects = tuple(check_effect(e) for e in effects)
     if any(not EFFECT_UNITS[e].startswith("%") for e in effects):
         raise ValueError(f"effects_chart draws effects in % of maximum; {list(effects)} includes the antidepressant effect (Hedges g).")
     threshold_percent = check_number("threshold_percent", threshold_percent, "%", low=0.0, high=100.0, low_inclusive=True)
+    band = None
+    if band_percent is not None:
+        low = check_number("band_percent low", band_percent[0], "%", low=0.0, high=100.0, low_inclusive=True)
+        high = check_number("band_percent high", band_percent[1], "%", low=low, high=100.0)
+        band = pd.DataFrame({"low": [low], "high": [high]})
     values = np.stack([result.effect(e) for e in effects])
     keep = peak_preserving_indices(values, MAX_ROWS // len(effects))
     short = result.time_h[-1] <= 72.0
@@ -157,9 +169,13 @@ def effects_figure(result, effects: Sequence[str] = ("dissociation", "anesthesia
                 color=_colour("Effect", effects),
             )
         )
-        return alt.layer(lines, _reference_rule(threshold)).add_params(threshold).properties(width=WIDTH, height=HEIGHT)
+        layers = [lines, _reference_rule(threshold)]
+        if band is not None:
+            layers.insert(0, alt.Chart(_table("band")).mark_rect(opacity=0.15, color=PALETTE[2]).encode(y="low:Q", y2="high:Q"))
+        return alt.layer(*layers).add_params(threshold).properties(width=WIDTH, height=HEIGHT)
 
-    return Figure(("effects", effects, field_name), layout, {"effects": frame, "one_row": ONE_ROW})
+    tables = {"effects": frame, "one_row": ONE_ROW} | ({"band": band} if band is not None else {})
+    return Figure(("effects", effects, field_name, band is not None), layout, tables)
 
 
 # ----- per-session response ---------------------------------------------------------------------------
@@ -365,9 +381,15 @@ def concentration_chart(results: Mapping[str, object], *, quantity: str = "plasm
     return concentration_figure(results, quantity=quantity).chart()
 
 
-def effects_chart(result, effects: Sequence[str] = ("dissociation", "anesthesia"), *, threshold_percent: float = 50.0) -> alt.TopLevelMixin:
-    """Effects over time with a threshold line (see :func:`effects_figure`)."""
-    return effects_figure(result, effects, threshold_percent=threshold_percent).chart()
+def effects_chart(
+    result,
+    effects: Sequence[str] = ("dissociation", "anesthesia"),
+    *,
+    threshold_percent: float = 50.0,
+    band_percent: tuple[float, float] | None = None,
+) -> alt.TopLevelMixin:
+    """Effects over time with a threshold line and an optional band (see :func:`effects_figure`)."""
+    return effects_figure(result, effects, threshold_percent=threshold_percent, band_percent=band_percent).chart()
 
 
 def session_response_chart(results: Mapping[str, object], effect: str = "dissociation") -> alt.TopLevelMixin:

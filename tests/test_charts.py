@@ -31,7 +31,7 @@ def specs(year):
     doses, responses = kettutor.dose_response(PATIENT, YEAR, day=0)
     built = {
         "concentration": charts.concentration_chart(routes),
-        "effects": charts.effects_chart(year),
+        "effects": charts.effects_chart(year, band_percent=(20.0, 60.0)),
         "sessions": charts.session_response_chart({"twice weekly": year}),
         "dose_response": charts.dose_response_chart({"day 0": (doses, responses)}),
         "cohort": charts.cohort_chart(cohort),
@@ -103,7 +103,7 @@ def test_view_parameters_are_declared_for_the_apps(specs):
     def names(spec):
         return {p["name"] for p in spec.get("params", [])}
 
-    assert "threshold" in names(specs["effects"])
+    assert "threshold" in names(specs["effects"]) and "band" in specs["effects"]["datasets"]
     assert "reference" in names(specs["sessions"]) and "reference" in names(specs["challenge"])
     assert "window_h" in names(specs["concentration"])
     assert "from_day" in names(specs["recovery"])
@@ -112,6 +112,8 @@ def test_view_parameters_are_declared_for_the_apps(specs):
 def test_chart_input_errors_are_clear(year):
     with pytest.raises(ValueError, match="antidepressant effect"):
         charts.effects_chart(year, ("dissociation", "antidepressant"))
+    with pytest.raises(ValueError, match="band_percent high must be"):
+        charts.effects_chart(year, band_percent=(50.0, 20.0))
     with pytest.raises(ValueError, match="threshold_percent must be"):
         charts.effects_chart(year, threshold_percent=150)
     with pytest.raises(ValueError, match="quantity must be 'plasma' or 'effect site'"):
