@@ -17,6 +17,7 @@ is a blocked cumulative sum, so the whole year is vectorised.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,15 +71,16 @@ EXACT = Quadrature(
 )
 # Cohort mode: outputs are sparse (daily), so edges come from offsets after each boundary that double from
 # 10 min to ~4 days. IV boluses keep the exact start; after depot doses and infusion changes the effect site
-# rises smoothly, so 4-point panels from the boundary suffice. Validated against exact runs in
+# rises smoothly, so 3-point panels from the boundary suffice. Validated against exact runs in
 # tests/test_cohort.py (acute peaks and slow states agree to ~1e-3 of their range).
 _DOUBLING_H = tuple(10.0 / 60.0 * 2.0 ** np.arange(10))
-_SMOOTH_ORDERS = ((1.0, 4), (12.0, 3), (np.inf, 2))
+_SMOOTH_ORDERS = ((12.0, 3), (np.inf, 2))
 COHORT = Quadrature(
     offsets_h=(_AFTER_DOSE_H + _DOUBLING_H, _DOUBLING_H, _DOUBLING_H),
     orders=(_STEEP_ORDERS, _SMOOTH_ORDERS, _SMOOTH_ORDERS),
     kink_edges=False,
 )
+CONVERGED_H = 1e-10  # a local maximum's time is settled when Newton moves it less than this (0.4 us)
 MAX_EXPONENT = 600.0  # keeps exp() of a block's span finite in the blocked cumulative sum
 # Output evaluation: points at least LATE_TAU_H after their segment's start drop modes whose exponential
 # has fallen below e^-DECAYED_EXPONENT (~2e-22) there.
@@ -222,7 +224,7 @@ class ModalSolver:
         if rows.shape[0] >= BATCH_BY_SEGMENT and np.all(np.diff(seg) >= 0):
             # large batches: segments whose points sit at the same times after their start share one
             # table of exponentials, and each group of segments is one batched matrix product
-            for segments, span, tau_pattern in _segment_patterns(seg, tau, self.schedule.times_h.size):
+            for segments, span, tau_pattern in segment_patterns(self.schedule.times_h, t):
                 split = int(np.searchsorted(tau_pattern, LATE_TAU_H))
                 for first, last, modes in ((0, split, active), (split, span, late_modes)):
                     if first == last:
@@ -261,6 +263,26 @@ class _SegmentGroup:
 
     index: np.ndarray
     starts: np.ndarray  # position of each segment's first point in the sorted points
+
+
+def segment_patterns(boundaries: np.ndarray, t: np.ndarray) -> list[tuple[_SegmentGroup, int, np.ndarray]]:
+    """:func:`_segment_patterns` of sorted times ``t``, remembered: the chunks of a cohort share them."""
+    key = (boundaries.tobytes(), t.tobytes())
+    with _PATTERN_LOCK:  # cohort chunks run on threads
+        if key in _PATTERN_CACHE:
+            return _PATTERN_CACHE[key]
+    seg = np.searchsorted(boundaries, t, side="right") - 1
+    patterns = list(_segment_patterns(seg, t - boundaries[seg], boundaries.size))
+    with _PATTERN_LOCK:
+        if len(_PATTERN_CACHE) >= PATTERN_CACHE_SIZE:
+            _PATTERN_CACHE.pop(next(iter(_PATTERN_CACHE)))
+        _PATTERN_CACHE[key] = patterns
+    return patterns
+
+
+PATTERN_CACHE_SIZE = 16
+_PATTERN_CACHE: dict[tuple[bytes, bytes], list] = {}
+_PATTERN_LOCK = threading.Lock()
 
 
 def _segment_patterns(seg: np.ndarray, tau: np.ndarray, count: int):
@@ -362,7 +384,7 @@ def local_maxima(
     hi: np.ndarray,
     *,
     scan: int = 0,
-    iterations: int = 10,
+    iterations: int = 30,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact local maxima of the linear outputs ``rows`` (P, n) bracketed by [lo, hi] for each ``patient``.
 
@@ -405,7 +427,10 @@ def local_maxima(
         rising = slope > 0.0
         lo, hi = np.where(rising, t, lo), np.where(rising, hi, t)
         newton = t - slope / np.where(curvature == 0.0, -np.inf, curvature)
-        t = np.where((newton > lo) & (newton < hi), newton, 0.5 * (lo + hi))
+        step = np.where((newton > lo) & (newton < hi), newton, 0.5 * (lo + hi)) - t
+        t = t + step
+        if np.all(np.abs(step[valid]) <= CONVERGED_H):
+            break
     value = derivatives(t[:, None])[0][:, 0]
     return np.where(valid, t, np.nan), np.where(valid, value, np.nan)
 
@@ -427,8 +452,11 @@ def propagate_modes(mu: np.ndarray, edges: np.ndarray, q: np.ndarray, y0: np.nda
         stop = min(stop, edges.size - 1)
         rel = edges[start + 1 : stop + 1] - edges[start]  # (L,)
         grow = np.exp(-mu[:, :, None] * rel[None, None, :])  # e^{-mu (t_{j+1}-t_a)}, finite by block size
-        sums = np.cumsum(q[:, :, start:stop] * grow, axis=-1)
-        out[:, :, start + 1 : stop + 1] = (y[:, :, None] + sums) / grow
+        block_out = out[:, :, start + 1 : stop + 1]
+        np.multiply(q[:, :, start:stop], grow, out=block_out)  # in place: these arrays are the largest here
+        np.cumsum(block_out, axis=-1, out=block_out)
+        block_out += y[:, :, None]
+        block_out /= grow
         y = out[:, :, stop]
         start = stop
     return out
@@ -468,7 +496,9 @@ def _weighted_forcing(group: _PanelGroup, mu: np.ndarray, forcing: np.ndarray) -
     count, modes = forcing.shape[:2]
     shape = (count, modes, group.lo.size, group.order)
     decay = np.exp(mu[:, :, None] * (np.repeat(group.hi, group.order) - group.node_t)[None, None, :]).reshape(shape)
-    return decay, forcing.reshape(shape) * decay
+    scaled = forcing.reshape(shape)
+    scaled *= decay  # the forcing is not needed afterwards
+    return decay, scaled
 
 
 def _modal_panel_integrals(group: _PanelGroup, scaled: np.ndarray) -> np.ndarray:
@@ -547,7 +577,8 @@ class EngineOutput:
         self.slow = self.edge_slow[:, :, np.searchsorted(edges, time_h)]  # (P, ns, T)
         self._group_node_times = [g.node_t for g in groups]  # each sorted, so outputs go segment by segment
         self.node_time_h = np.concatenate(self._group_node_times)
-        self.node_slow = np.concatenate(earlier_nodes, axis=-1)  # (P, states of all but the last stage, M)
+        self._group_node_slow = earlier_nodes  # per group (P, states of all but the last stage, M_g)
+        self._group_offsets = np.cumsum([0] + [g.node_t.size for g in groups])
         self._node_drive_values = {name: np.concatenate([g.fast[name] for g in groups], axis=-1) for name in model.drive_names}
         self._cache: dict[str, np.ndarray] = {}
 
@@ -576,6 +607,21 @@ class EngineOutput:
             fast = {name: values[:, i] for i, name in enumerate(self.model.drive_names)}
             groups.append(_PanelGroup(order, index, g_lo, g_hi, node_t, fast))
         return groups
+
+    @property
+    def node_slow(self) -> np.ndarray:
+        """Slow states of all but the last stage at every quadrature node (P, n, M)."""
+        return self.cached("node_slow", lambda: np.concatenate(self._group_node_slow, axis=-1))
+
+    def node_slow_at(self, patient: np.ndarray, node: np.ndarray) -> np.ndarray:
+        """Slow states (all but the last stage) of ``patient`` at node indices ``node`` (same shape S):
+        (S..., n), gathered group by group without assembling every node."""
+        group = np.searchsorted(self._group_offsets, node, side="right") - 1
+        out = np.empty(node.shape + (self._group_node_slow[0].shape[1],))
+        for number, states in enumerate(self._group_node_slow):
+            mine = group == number
+            out[mine] = np.moveaxis(states, 1, -1)[patient[mine], node[mine] - self._group_offsets[number]]
+        return out
 
     def cached(self, key: str, compute):
         """``compute()``, evaluated once per output (derived summaries shared by several effects)."""

@@ -82,22 +82,23 @@ def _effect_site_peaks(out: EngineOutput, starts_h: np.ndarray) -> EffectSitePea
 
 
 def _slow_at(out: EngineOutput, times: np.ndarray, order: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """The slow states acute effects read, linearly interpolated between samples at times ``at`` (P, S)."""
-    known = out.node_slow.shape[1]
+    """The slow states acute effects read, linearly interpolated between samples at times ``at`` (P, S):
+    returns (P, ns, S)."""
+    count = out.time_h.size
+    known = out.slow.shape[1] - out.model.stages[-1].matrix.shape[1]  # every stage but the last
     right = np.clip(np.searchsorted(times, at, side="right"), 1, times.size - 1)
     left = right - 1
     span = times[right] - times[left]
-    weight = np.clip((at - times[left]) / np.where(span > 0, span, 1.0), 0.0, 1.0)[:, None, :]
-    patient = np.arange(at.shape[0])[:, None, None]
-    state = np.arange(known)[None, :, None]
+    weight = np.clip((at - times[left]) / np.where(span > 0, span, 1.0), 0.0, 1.0)[..., None]
+    patient = np.broadcast_to(np.arange(at.shape[0])[:, None], at.shape)
 
-    def sample(position: np.ndarray) -> np.ndarray:
-        source = order[position][:, None, :]  # index into [output times, nodes]
-        from_outputs = out.slow[:, :known][patient, state, np.minimum(source, out.time_h.size - 1)]
-        from_nodes = out.node_slow[patient, state, np.maximum(source - out.time_h.size, 0)]
-        return np.where(source < out.time_h.size, from_outputs, from_nodes)
+    def sample(position: np.ndarray) -> np.ndarray:  # (P, S, ns)
+        source = order[position]  # index into [output times, nodes]
+        from_outputs = np.moveaxis(out.slow[:, :known], 1, -1)[patient, np.minimum(source, count - 1)]
+        from_nodes = out.node_slow_at(patient, np.maximum(source - count, 0))
+        return np.where((source < count)[..., None], from_outputs, from_nodes)
 
-    return (1.0 - weight) * sample(left) + weight * sample(right)
+    return np.moveaxis((1.0 - weight) * sample(left) + weight * sample(right), -1, 1)
 
 
 def _window_max(times: np.ndarray, values: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
