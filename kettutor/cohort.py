@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ._validate import check_choice, check_count, check_number
 from .effects import EFFECT_NAMES, check_effect
@@ -234,7 +235,9 @@ def simulate_cohort(
         raise ValueError(f"cohort must be a kettutor.Cohort; got {type(cohort).__name__}.")
     chunks = [list(cohort.patients[i : i + CHUNK_SIZE]) for i in range(0, len(cohort), CHUNK_SIZE)]
     began, summaries, bar = time.perf_counter(), [], None
-    with ThreadPoolExecutor(max_workers=min(THREADS, len(chunks))) as pool:
+    # one BLAS thread per worker: the engine's matrix products are small and batched, and BLAS threads on
+    # top of the workers only contend for the two cores (measured: 1.2 s instead of 0.85 s per 1,000)
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=min(THREADS, len(chunks))) as pool:
         for chunk, summary in zip(chunks, pool.map(lambda c: _summarise_chunk(c, regimen, days), chunks)):
             summaries.append(summary)
             if bar is not None:

@@ -231,7 +231,9 @@ class ModalSolver:
                         continue
                     keep = np.flatnonzero(modes)
                     e = np.exp(self.lam[:, keep, None] * tau_pattern[None, None, first:last])  # (P, n_keep, N)
-                    values = np.matmul(a[:, segments.index][..., keep], e[:, None]) - b[:, segments.index][..., None]
+                    count, rows_out = a.shape[0], a.shape[2]
+                    stacked = a[:, segments.index][..., keep].reshape(count, -1, keep.size)  # (P, K_g r, n_keep)
+                    values = (stacked @ e).reshape(count, segments.index.size, rows_out, -1) - b[:, segments.index][..., None]
                     out[:, :, segments.starts[:, None] + np.arange(first, last)] = values.transpose(0, 2, 1, 3)
             return out
         for points, modes in ((~late, active), (late, late_modes)):
@@ -505,7 +507,7 @@ def _modal_panel_integrals(group: _PanelGroup, scaled: np.ndarray) -> np.ndarray
     """q (P, m, J_g): integral over each panel of e^{mu (t_end - s)} forcing(s), by Gauss-Legendre, from
     ``scaled`` = forcing e^{mu (t_end - s)} at the nodes."""
     _, weights_x = GAUSS_RULES[group.order]
-    return (scaled @ weights_x) * (0.5 * (group.hi - group.lo))
+    return (scaled.reshape(-1, group.order) @ weights_x).reshape(scaled.shape[:-1]) * (0.5 * (group.hi - group.lo))
 
 
 def _modal_node_values(
@@ -518,7 +520,7 @@ def _modal_node_values(
     and ``scaled`` = f decay this is [y_j e^{mu h} + (h/2) sum_k Q_ik scaled_k] / decay_i.
     """
     whole = np.exp(mu[:, :, None] * (group.hi - group.lo)[None, None, :])  # e^{mu h} per panel
-    values = scaled @ INTEGRATION_MATRICES[group.order].T  # one batched GEMM for all panels
+    values = (scaled.reshape(-1, group.order) @ INTEGRATION_MATRICES[group.order].T).reshape(scaled.shape)  # one GEMM
     values *= (0.5 * (group.hi - group.lo))[:, None]
     values += (y_start * whole)[..., None]
     values /= decay
