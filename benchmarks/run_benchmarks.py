@@ -134,6 +134,14 @@ def app_benchmark(moves: int = 60) -> tuple[list[tuple[str, str]], bool]:
     ], ok
 
 
+def report(rows: list[tuple[str, str]], ok: bool) -> str:
+    """Print ``rows`` as a Markdown table with PASS or FAIL, and return the table."""
+    table = "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows])
+    print(table)
+    print("PASS" if ok else "FAIL: a target was missed")
+    return table
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--record", action="store_true", help="rewrite docs/benchmarks.md")
@@ -159,21 +167,15 @@ def main() -> int:
         ("speed-up", f"{speedup:.0f}x (target >= {TARGET_SPEEDUP:g}x)"),
         ("max plasma deviation, rtol-1e-6 reference vs fast", f"{plasma_dev:.1e} of Cmax"),
     ]
-    table = "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows])
-    print(table)
-    print("PASS" if ok else "FAIL: a target was missed")
+    table = report(rows, ok)
     cohort_table, cohort_ok = "", True
     if args.cohort:
         cohort_rows, cohort_ok = cohort_benchmark()
-        cohort_table = "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in cohort_rows])
-        print(cohort_table)
-        print("PASS" if cohort_ok else "FAIL: a cohort target was missed")
+        cohort_table = report(cohort_rows, cohort_ok)
     app_table, app_ok = "", True
     if args.apps:
         app_rows, app_ok = app_benchmark()
-        app_table = "\n".join(["| measure | value |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in app_rows])
-        print(app_table)
-        print("PASS" if app_ok else "FAIL: an app target was missed")
+        app_table = report(app_rows, app_ok)
     if args.record:
         machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}"
         (ROOT / "docs" / "benchmarks.md").write_text(

@@ -10,6 +10,8 @@ the panel edges, which are dense after every dose.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .effects import check_effect
@@ -52,11 +54,13 @@ def _slow_samples(out: EngineOutput) -> tuple[np.ndarray, np.ndarray]:
     return times[order], np.concatenate([out.slow, out.edge_slow], axis=2)[:, :, order]
 
 
+@dataclass(frozen=True)
 class EffectSitePeaks:
     """The effect-site concentration's largest value in each session, its time and the slow states then."""
 
-    def __init__(self, time_h: np.ndarray, ce_mg_per_l: np.ndarray, slow: np.ndarray):
-        self.time_h, self.ce_mg_per_l, self.slow = time_h, ce_mg_per_l, slow  # (P, S), (P, S), (P, ns, S)
+    time_h: np.ndarray  # (P, S)
+    ce_mg_per_l: np.ndarray  # (P, S)
+    slow: np.ndarray  # (P, states of all but the last stage, S)
 
 
 def effect_site_peaks(out: EngineOutput, starts_h: np.ndarray) -> EffectSitePeaks:
