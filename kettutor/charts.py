@@ -86,7 +86,7 @@ def _colour(title: str, domain: Sequence[str]) -> alt.Color:
 
 def _reference_rule(param: alt.Parameter) -> alt.Chart:
     """A dashed horizontal line at the value of ``param`` (moved without re-simulating)."""
-    return alt.Chart(_table("one_row")).mark_rule(strokeDash=[6, 4], color=PALETTE[-1]).encode(y=alt.datum(param))
+    return alt.Chart(_table("one_row")).mark_rule(strokeDash=[6, 4], color=PALETTE[-1]).encode(y=alt.datum(param, type="quantitative"))
 
 
 ONE_ROW = pd.DataFrame({"row": [0]})

@@ -7,6 +7,8 @@ from urllib.parse import urlparse
 
 import altair as alt
 import pytest
+import vl_convert
+from altair.utils._importers import vl_version_for_vl_convert
 
 from kettutor import apps, charts
 
@@ -36,6 +38,7 @@ def test_every_app_runs_with_no_arguments(name):
             assert control.continuous_update is False, "model sliders update on release"
             assert "(" in control.description, f"{control.description!r} names no unit"
     assert charts.row_count(app.chart.spec) <= charts.MAX_ROWS
+    vl_convert.vegalite_to_vega(app.chart.spec, vl_version=vl_version_for_vl_convert())  # compiles as the browser would
 
 
 def test_shorter_interval_gives_lower_late_session_response(explorer):

@@ -60,6 +60,18 @@ def test_every_builder_gives_a_valid_vega_lite_spec(specs):
         assert charts.row_count(spec) > 0, name
 
 
+def test_every_spec_compiles_with_the_bundled_vega_lite(specs):
+    """Schema validation misses some errors that only Vega-Lite's compiler finds (for example a datum
+    encoding without a type renders as 'Invalid field type'). vl-convert compiles each spec with the
+    Vega-Lite version of JupyterChart's offline bundle, as the browser would."""
+    vl_convert = pytest.importorskip("vl_convert")
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    for name, spec in specs.items():
+        vega = vl_convert.vegalite_to_vega(spec, vl_version=vl_version_for_vl_convert())
+        assert vega["$schema"].startswith("https://vega.github.io/schema/vega/"), name
+
+
 def test_quantitative_axes_carry_units_in_their_titles(specs):
     """Every titled x/y axis names its unit in parentheses: (h), (days), (mg/L), (mg/kg), (% ...), ..."""
     checked = 0
