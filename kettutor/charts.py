@@ -300,13 +300,17 @@ def escalation_figure(outcome) -> Figure:
 
 
 # ----- recovery during holidays -----------------------------------------------------------------------
+RECOVERY_EFFECTS = ("dissociation", "locomotor")  # tolerance only; tolerance and sensitization
+
+
 def recovery_figure(result, *, holidays: Sequence[tuple[float, float]] = ()) -> Figure:
-    """Tolerance and sensitization (% shift of sensitivity) over time with drug holidays shaded: tolerance
-    decays during a holiday, sensitization much more slowly. Parameter ``from_day`` trims the view."""
+    """How far adaptation has moved the EC50 of dissociation (tolerance) and of the locomotor/reward
+    effect (tolerance and sensitization) from the patient's baseline, over time, with drug holidays shaded:
+    tolerance fades during a holiday, sensitization much more slowly. Parameter ``from_day`` trims the view."""
     days = result.time_h / 24.0
-    series = np.stack([100.0 * result.tolerance, 100.0 * result.slow_state("sensitization")])
-    keep = peak_preserving_indices(series, MAX_ROWS // 2)
-    names = ("tolerance", "sensitization")
+    series = np.stack([result.ec50_change_percent(e) for e in RECOVERY_EFFECTS])
+    keep = peak_preserving_indices(series, MAX_ROWS // len(RECOVERY_EFFECTS))
+    names = tuple(f"{e} EC50" for e in RECOVERY_EFFECTS)
     frame = pd.concat(
         [pd.DataFrame({"time_days": days[keep], "series": n, "value": series[i, keep]}) for i, n in enumerate(names)],
         ignore_index=True,
@@ -320,8 +324,8 @@ def recovery_figure(result, *, holidays: Sequence[tuple[float, float]] = ()) -> 
             .mark_line()
             .encode(
                 x=alt.X("time_days:Q", title="Time (days)"),
-                y=alt.Y("value:Q", title="Adaptation (% shift of sensitivity)"),
-                color=_colour("Process", names),
+                y=alt.Y("value:Q", title="EC50 change from baseline (%; up = tolerance)"),
+                color=_colour("Adaptation", names),
             )
             .transform_filter(alt.datum.time_days >= from_day)
         )
@@ -372,7 +376,10 @@ def stacked(*figures: Figure) -> Figure:
     tables: dict[str, pd.DataFrame] = {}
     for figure in figures:
         tables.update(figure.tables)
-    return Figure(("stacked",) + tuple(f.key for f in figures), lambda: alt.vconcat(*(f.layout() for f in figures)), tables)
+    def layout() -> alt.TopLevelMixin:
+        return alt.vconcat(*(f.layout() for f in figures)).resolve_scale(color="independent")
+
+    return Figure(("stacked",) + tuple(f.key for f in figures), layout, tables)
 
 
 # ----- public builders: Altair charts from results ------------------------------------------------------

@@ -115,6 +115,13 @@ class SimulationResult:
         """Total tolerance T = T_fast + T_slow over time (dimensionless EC50 shift per unit weight)."""
         return self.slow_state("tolerance_fast") + self.slow_state("tolerance_slow")
 
+    def ec50_change_percent(self, effect: str) -> np.ndarray:
+        """How far adaptation has moved ``effect``'s EC50 from this patient's own baseline over time (%):
+        above 0 is tolerance (more drug needed), below 0 sensitization (less needed)."""
+        effect = check_effect(effect)
+        shift = self._model.ec50_shift(effect, self._out.slow[self._i : self._i + 1])[0]
+        return 100.0 * (shift / self._model.params.ec50_scale[self._i] - 1.0)
+
     def relative_session_peaks(self, name: str) -> np.ndarray:
         """Session peaks as a fraction of the first session's peak (1.0 = same response as the first)."""
         peaks = self.session_peaks(name)

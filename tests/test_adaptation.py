@@ -225,3 +225,16 @@ def test_E2_no_physical_withdrawal_after_stopping():
         assert result.effect(effect)[after].max() < 1.0
     assert result.effect("craving")[after].min() > 10.0
     assert not {"withdrawal", "physical_withdrawal"} & set(kettutor.EFFECT_NAMES)
+
+
+def test_ec50_change_reads_tolerance_up_and_sensitization_down():
+    """The recovery chart's quantity: daily dosing moves the dissociation EC50 up (tolerance), which fades
+    in a two-week break; spaced dosing moves the locomotor EC50 down (sensitization), which persists."""
+    daily = kettutor.simulate(PATIENT, infusions(1, 14), days=28)
+    change = daily.ec50_change_percent("dissociation")
+    end_of_course, two_weeks_later = (np.interp(day * 24, daily.time_h, change) for day in (13.5, 28))
+    assert end_of_course > 20.0 and two_weeks_later < 0.5 * end_of_course
+    spaced = kettutor.simulate(PATIENT, infusions(3, 6), days=30)
+    assert spaced.ec50_change_percent("locomotor")[-1] < 0.0
+    with pytest.raises(ValueError, match="Did you mean"):
+        daily.ec50_change_percent("disociation")
