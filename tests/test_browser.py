@@ -1,11 +1,12 @@
-"""The first lesson in real JupyterLab, driven by a real browser (Debian's Chromium through Playwright),
-with every request that leaves this machine blocked: the apps' charts must render from the offline
-bundle, and dragging a slider must re-simulate and redraw.
+"""The first lesson in real JupyterLab and in Voila, driven by a real browser (Debian's Chromium through
+Playwright), with every request that leaves this machine blocked: the apps' charts must render from the
+offline bundle, and dragging a slider must re-simulate and redraw.
 
 Skipped when Chromium or Playwright is missing, unless KETTUTOR_REQUIRE_BROWSER=1 (as in CI), where a
 missing browser is a failure.
 """
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -52,11 +53,8 @@ def _settings(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     _need(CHROMIUM is not None, "Debian's chromium is not installed")
-    try:
-        import jupyterlab  # noqa: F401
-        import playwright  # noqa: F401
-    except ImportError as missing:
-        _need(False, f"{missing.name} is not installed")
+    for module in ("jupyterlab", "playwright"):
+        _need(importlib.util.find_spec(module) is not None, f"{module} is not installed")
     work = tmp_path_factory.mktemp("lab")
     shutil.copy(ROOT / "lessons" / "00_start_here.ipynb", work)
     port = _free_port()
@@ -83,48 +81,94 @@ def lab(tmp_path_factory):
         server.wait(timeout=30)
 
 
-def test_lesson_apps_render_offline_and_respond_to_a_slider_in_jupyterlab(lab):
+CHARTS_DRAWN = "document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= 2"
+
+
+@pytest.fixture
+def page():
+    """A Chromium page that may reach only this machine; yields (page, blocked URLs, page errors)."""
     from playwright.sync_api import sync_playwright
 
-    left_the_machine = []
+    blocked, errors = [], []
 
     def local_only(route):
         if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
             route.continue_()
         else:
-            left_the_machine.append(route.request.url)
+            blocked.append(route.request.url)
             route.abort()
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.route("**/*", local_only)
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(f"{lab}/lab/tree/00_start_here.ipynb")
-            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-            page.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=90_000)
-            page.click("div.lm-MenuBar-itemLabel:text('Run')")
-            page.click("text=Run All Cells")
-            # both apps draw their Vega charts, from the offline bundle (nothing may leave the machine)
-            page.wait_for_function("document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= 2", timeout=120_000)
-            assert page.locator("text=JavaScript Error").count() == 0
-            readout = page.locator("text=of the first session's dissociation peak").first
-            assert readout.inner_text().startswith("Session 24:")
-            # drag 'Dose every (days)' to its minimum, 1 day: released, it re-simulates daily dosing
-            slider = page.locator(".widget-slider", has=page.locator("text=Dose every (days)"))
-            handle = slider.locator(".noUi-handle")
-            handle.scroll_into_view_if_needed()
-            box, track = handle.bounding_box(), slider.locator(".noUi-target").bounding_box()
-            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-            page.mouse.down()
-            page.mouse.move(track["x"], box["y"] + box["height"] / 2, steps=8)
-            page.mouse.up()
-            page.wait_for_selector("text=Session 84:", timeout=60_000)
-            assert slider.locator(".widget-readout").inner_text().strip() == "1.00"
-            assert page.locator("text=JavaScript Error").count() == 0
+            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+            tab.route("**/*", local_only)
+            tab.on("pageerror", lambda error: errors.append(str(error)))
+            yield tab, blocked, errors
         finally:
             browser.close()
-    assert not [url for url in left_the_machine if any(cdn in url for cdn in ("esm.sh", "jsdelivr", "unpkg"))]
+
+
+def _explore_daily_dosing(tab) -> None:
+    """Check the explorer's first readout, drag 'Dose every (days)' to its minimum (1 day) and wait for
+    the re-simulated readout: 84 daily sessions instead of 24 twice-weekly ones."""
+    assert tab.locator("text=of the first session's dissociation peak").first.inner_text().startswith("Session 24:")
+    slider = tab.locator(".widget-slider", has=tab.locator("text=Dose every (days)"))
+    handle = slider.locator(".noUi-handle")
+    handle.scroll_into_view_if_needed()
+    box, track = handle.bounding_box(), slider.locator(".noUi-target").bounding_box()
+    tab.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tab.mouse.down()
+    tab.mouse.move(track["x"], box["y"] + box["height"] / 2, steps=8)
+    tab.mouse.up()
+    tab.wait_for_selector("text=Session 84:", timeout=60_000)
+    assert slider.locator(".widget-readout").inner_text().strip() == "1.00"
+
+
+def _no_chart_errors(tab, blocked, errors) -> None:
+    assert tab.locator("text=JavaScript Error").count() == 0
+    assert not [url for url in blocked if any(cdn in url for cdn in ("esm.sh", "jsdelivr.net/npm/vega", "unpkg"))]
     assert not errors, errors
+
+
+def test_lesson_apps_render_offline_and_respond_to_a_slider_in_jupyterlab(lab, page):
+    tab, blocked, errors = page
+    tab.goto(f"{lab}/lab/tree/00_start_here.ipynb")
+    tab.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    tab.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=90_000)
+    tab.click("div.lm-MenuBar-itemLabel:text('Run')")
+    tab.click("text=Run All Cells")
+    tab.wait_for_function(CHARTS_DRAWN, timeout=120_000)  # both apps, from the offline bundle
+    _explore_daily_dosing(tab)
+    _no_chart_errors(tab, blocked, errors)
+
+
+@pytest.fixture(scope="module")
+def voila(lab):  # after the JupyterLab checks: same requirements
+    port = _free_port()
+    command = [sys.executable, "-m", "voila", str(ROOT / "lessons" / "00_start_here.ipynb"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "Voila did not start"
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_lesson_runs_as_an_app_in_voila_offline(voila, page):
+    """Voila shows the lesson without its code; its template asks a CDN for icon fonts (blocked, harmless),
+    while the charts draw from the offline bundle and the sliders drive the kernel."""
+    tab, blocked, errors = page
+    tab.goto(voila, timeout=120_000)
+    tab.wait_for_function(CHARTS_DRAWN, timeout=120_000)
+    assert tab.locator("text=apps.dose_frequency_holiday_explorer()").count() == 0
+    _explore_daily_dosing(tab)
+    _no_chart_errors(tab, blocked, errors)
