@@ -194,3 +194,22 @@ def test_archetypes_run(name):
 def test_bad_cohort_input_is_refused_clearly(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_progress_bar_appears_when_asked_or_slow_and_not_otherwise(capsys, monkeypatch):
+    """A bar (tqdm) counts patients when the run is expected to take over a second (or when asked);
+    quick runs print nothing."""
+    import kettutor.cohort as cohort_module
+
+    regimen = Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=7, doses=2)
+    cohort = Cohort.sample(2 * cohort_module.CHUNK_SIZE, seed=4)
+    kettutor.simulate(cohort, regimen, days=10)
+    assert "simulating cohort" not in capsys.readouterr().err
+    cohort_module.simulate_cohort(cohort, regimen, days=10, progress=True)
+    bar = capsys.readouterr().err
+    assert "simulating cohort" in bar and f"{len(cohort)}/{len(cohort)}" in bar
+    monkeypatch.setattr(cohort_module, "THREADS", 1)
+    ticks = iter(np.arange(0.0, 100.0, 2.0))  # every chunk seems to take 2 s: expected 4 s in all
+    monkeypatch.setattr(cohort_module.time, "perf_counter", lambda: next(ticks))
+    cohort_module.simulate_cohort(cohort, regimen, days=10)
+    assert "simulating cohort" in capsys.readouterr().err
