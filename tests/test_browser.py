@@ -9,16 +9,12 @@ missing browser is a failure.
 import importlib.util
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from servers import free_port, running
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -30,12 +26,6 @@ def _need(condition: bool, reason: str) -> None:
         if REQUIRED:
             pytest.fail(f"{reason} (KETTUTOR_REQUIRE_BROWSER=1)")
         pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _settings(folder: Path) -> Path:
@@ -57,7 +47,7 @@ def lab(tmp_path_factory):
         _need(importlib.util.find_spec(module) is not None, f"{module} is not installed")
     work = tmp_path_factory.mktemp("lab")
     shutil.copy(ROOT / "lessons" / "00_start_here.ipynb", work)
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}",
         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
@@ -65,20 +55,8 @@ def lab(tmp_path_factory):
         f"--LabApp.workspaces_dir={work / 'workspaces'}",
     ]  # fmt: skip
     environment = dict(os.environ, JUPYTER_RUNTIME_DIR=str(work / "runtime"))
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/lab", timeout=5)
-                break
-            except (ConnectionError, urllib.error.URLError):
-                assert server.poll() is None and time.monotonic() < deadline, "JupyterLab did not start"
-                time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with running(command, port, "JupyterLab", env=environment) as url:
+        yield url
 
 
 CHARTS_DRAWN = "document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= 2"
@@ -145,22 +123,10 @@ def test_lesson_apps_render_offline_and_respond_to_a_slider_in_jupyterlab(lab, p
 
 @pytest.fixture(scope="module")
 def voila(lab):  # after the JupyterLab checks: same requirements
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "voila", str(ROOT / "lessons" / "00_start_here.ipynb"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "Voila did not start"
-                time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with running(command, port, "Voila") as url:
+        yield url + "/"
 
 
 def test_lesson_runs_as_an_app_in_voila_offline(voila, page):
