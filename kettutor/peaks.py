@@ -35,16 +35,23 @@ def session_peaks(model: LinearModel, out: EngineOutput, starts_h: np.ndarray, n
 
 def session_cmax_mg_per_l(out: EngineOutput, starts_h: np.ndarray) -> np.ndarray:
     """Peak plasma concentration (mg/L) in each session window for every patient: shape (P, S)."""
-    sampled, _ = _window_max(out.time_h, out.fast["plasma_mg_per_l"], starts_h)
+    return session_cmax(out, starts_h)[0]
+
+
+def session_cmax(out: EngineOutput, starts_h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Peak plasma concentration (mg/L) in each session window and its time (h): both (P, S)."""
+    plasma = out.fast["plasma_mg_per_l"]
+    sampled, index = _window_max(out.time_h, plasma, starts_h)
     peak = effect_site_peaks(out, starts_h)
     boundaries = out.solver.schedule.times_h
     known = np.isfinite(peak.time_h)
     last_dose = boundaries[np.clip(np.searchsorted(boundaries, peak.time_h[known], side="left") - 1, 0, None)]
     patient = np.broadcast_to(np.arange(peak.time_h.shape[0])[:, None], peak.time_h.shape)[known]
-    interior = np.full(peak.time_h.shape, np.nan)
-    plasma = out.model.outputs["plasma_mg_per_l"]
-    interior[known] = local_maxima(out.solver, plasma, patient, last_dose, peak.time_h[known], scan=PLASMA_SCAN)[1]
-    return np.fmax(sampled, interior)
+    at, interior = np.full(peak.time_h.shape, np.nan), np.full(peak.time_h.shape, np.nan)
+    rows = out.model.outputs["plasma_mg_per_l"]
+    at[known], interior[known] = local_maxima(out.solver, rows, patient, last_dose, peak.time_h[known], scan=PLASMA_SCAN)
+    inside = interior > sampled  # NaN compares False: keep the sampled boundary value
+    return np.where(inside, interior, sampled), np.where(inside, at, out.time_h[index])
 
 
 def _slow_samples(out: EngineOutput) -> tuple[np.ndarray, np.ndarray]:

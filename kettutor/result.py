@@ -10,7 +10,7 @@ from .effects import EFFECT_NAMES, EFFECT_UNITS, check_effect
 from .engine import EngineOutput
 from .model import ACCUMULATORS, SLOW_STATES, LinearModel
 from .patient import Patient
-from .peaks import session_cmax_mg_per_l, session_peaks
+from .peaks import session_cmax, session_cmax_mg_per_l, session_peaks
 from .regimen import Regimen
 
 
@@ -132,16 +132,16 @@ class SimulationResult:
         return session_cmax_mg_per_l(self._out, self.session_start_h)[self._i]
 
     def exposure(self) -> Exposure:
-        """Cmax, Tmax and AUC over the simulated time for ketamine and norketamine."""
+        """Cmax, Tmax and AUC over the simulated time for ketamine and norketamine (ketamine's Cmax and Tmax
+        are exact maxima of the closed-form solution; norketamine's are sampled)."""
         out, i = self._out, self._i
-        times = np.concatenate([out.time_h, out.node_time_h])
-        plasma = np.concatenate([out.fast["plasma_mg_per_l"][i], out.node_output("plasma_mg_per_l")[i]])
+        cmax, when = (values[self._i] for values in session_cmax(out, self.session_start_h))  # exact, per session
+        peak = int(np.argmax(cmax))
         nk = np.concatenate([out.fast["norketamine_mg_per_l"][i], out.node_output("norketamine_mg_per_l")[i]])
-        peak = int(np.argmax(plasma))
         weight = self.patient.weight_kg
         return Exposure(
-            cmax_mg_per_l=float(plasma[peak]),
-            tmax_h=float(times[peak] - self.regimen.events[0].time_h),
+            cmax_mg_per_l=float(cmax[peak]),
+            tmax_h=float(when[peak] - self.regimen.events[0].time_h),
             auc_mg_h_per_l=float(self.accumulated("auc_ketamine_mg_h_per_l")[-1]),
             norketamine_cmax_mg_per_l=float(nk.max()),
             norketamine_auc_mg_h_per_l=float(self.accumulated("auc_norketamine_mg_h_per_l")[-1]),

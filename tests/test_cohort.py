@@ -119,12 +119,14 @@ def test_cohort_quadrature_matches_exact_single_patient_runs(label):
 @pytest.mark.parametrize("route", ["oral", "intranasal", "iv_bolus", "iv_infusion"])
 def test_session_peaks_do_not_depend_on_output_density(route):
     """Peaks are refined to the exact maximum of the closed-form solution, so a run sampled every
-    30 min gives the same acute peaks and Cmax as one sampled every minute."""
+    30 min gives the same acute peaks, Cmax and Tmax as one sampled every minute."""
     kwargs = {"infusion_min": 40} if route == "iv_infusion" else {"route": route}
     regimen = Regimen.repeated(dose_mg_per_kg=0.5, every_days=1, doses=3, **kwargs)
     fine = kettutor.simulate(kettutor.Patient(), regimen, days=4, dense_step_min=1.0)
     coarse = kettutor.simulate(kettutor.Patient(), regimen, days=4, dense_step_min=30.0, sparse_step_h=6.0)
     np.testing.assert_allclose(coarse.session_cmax_mg_per_l(), fine.session_cmax_mg_per_l(), rtol=1e-6)
+    assert coarse.exposure().cmax_mg_per_l == pytest.approx(fine.exposure().cmax_mg_per_l, rel=1e-6)
+    assert coarse.exposure().tmax_h == pytest.approx(fine.exposure().tmax_h, abs=1e-5)  # hours
     for effect in ("anesthesia", "dissociation", "locomotor"):
         np.testing.assert_allclose(coarse.session_peaks(effect), fine.session_peaks(effect), rtol=1e-4)
 
