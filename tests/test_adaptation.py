@@ -158,10 +158,7 @@ def test_S1_similar_magnitude_across_intervals():
 def challenge_after(pretreatment, days):
     """Locomotor response to a 0.5 mg/kg challenge on ``days`` after the pretreatment started, relative
     to a drug-naive patient's response to the same challenge."""
-    naive = kettutor.simulate(PATIENT, infusions(1, 1), days=2).session_peaks("locomotor")[0]
-    gap = days - pretreatment.session_start_h[-1] / 24
-    treated = kettutor.simulate(PATIENT, pretreatment.then(infusions(1, 1), gap_days=gap), days=days + 2)
-    return treated.session_peaks("locomotor")[-1] / naive
+    return kettutor.analysis.challenge_response(PATIENT, pretreatment, day=days, effect="locomotor")
 
 
 def test_S2_continuous_or_divided_exposure_gives_tolerance_where_intermittent_sensitizes():
