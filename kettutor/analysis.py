@@ -1,12 +1,19 @@
 """Derived quantities for lessons: dose-response on any day, the dose that restores the first response,
 and the time to recover after a course.
 
-Each is measured the way a clinician would: by giving the simulated patient a *probe session* (the
-regimen's own route and infusion time) on a chosen day, after the regimen's earlier sessions, and reading
-the session's peak. Nothing is computed from the adaptation states directly.
+Each is measured the way a clinician would: by giving the simulated patient a *probe session* on a chosen day,
+after the regimen's earlier sessions, and reading the session's peak. Nothing is computed from the adaptation
+states directly.
+
+The probe repeats the form of the regimen's first dose: its route and, for an IV infusion, its infusion time. A
+session longer than :data:`MAX_PROBE_INFUSION_H` (a continuous infusion) is probed with its first day: the same
+rate for 24 h, the longest infusion one session can give. A probe's peak is read from its start until
+:data:`PROBE_READ_H` after its dosing ends. Probe doses are in mg/kg per probe session.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import brentq
@@ -18,19 +25,58 @@ from .regimen import HOURS_PER_DAY, MAX_DOSE_MG_PER_KG, Regimen
 from .stepper import SessionStepper
 
 DEFAULT_PROBE_DOSES_MG_PER_KG = np.array([0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0])
+MAX_PROBE_INFUSION_H = 24.0  # longest probe infusion: one day, the longest infusion a single session may give
+PROBE_READ_H = 24.0  # a probe's peak is read until this long after its dosing ends
+# Recovery probes start this long after the last dose ends, so that they measure adaptation, not leftover
+# drug: ketamine's elimination half-life is about 2.5 h (Ketalar label), so a day is about ten half-lives.
+PROBE_WASHOUT_DAYS = 1.0
+RECOVERY_RESOLUTION_DAYS = 0.1
+SMALLEST_PROBE_DOSE_MG_PER_KG = 1e-4  # lower end of the search for the dose that restores the first response
 
 
-def _probe_stepper(patient: Patient, regimen: Regimen, day: float) -> SessionStepper:
+@dataclass(frozen=True)
+class ProbeForm:
+    """How probe sessions of a regimen are given: route, infusion time (h, 0 for a bolus or depot dose) and
+    the probe's dose per mg/kg of the first session's dose (below 1 when a long infusion is cut to a day)."""
+
+    route: str
+    duration_h: float
+    dose_scale: float
+
+
+def probe_form(regimen: Regimen) -> ProbeForm:
+    """The form of ``regimen``'s probe sessions (see the module docstring)."""
     first = regimen.events[0]
-    if regimen.events[0].route == "esketamine_nasal_spray":
+    if first.route == "esketamine_nasal_spray":
         raise ValueError("probe sessions use a single dose per session; esketamine spray regimens are not supported here.")
-    stepper = SessionStepper(patient, first.route, first.duration_h * 60 if first.duration_h else None, history=regimen)
-    stepper.start_after(regimen, check_number("day", day, "days", low=0.0, high=3650.0, low_inclusive=True) * HOURS_PER_DAY)
+    if first.duration_h > MAX_PROBE_INFUSION_H:
+        return ProbeForm(first.route, MAX_PROBE_INFUSION_H, MAX_PROBE_INFUSION_H / first.duration_h)
+    return ProbeForm(first.route, first.duration_h, 1.0)
+
+
+def _probe_stepper(patient: Patient, regimen: Regimen, at_h: float) -> SessionStepper:
+    """A stepper holding the state ``regimen``'s doses before ``at_h`` (h) leave the patient in at ``at_h``."""
+    form = probe_form(regimen)
+    for e in regimen.events:
+        if e.time_h < at_h < e.time_h + e.duration_h:
+            raise ValueError(
+                f"day must not fall during one of the regimen's infusions (day {e.time_h / HOURS_PER_DAY:g} to "
+                f"{(e.time_h + e.duration_h) / HOURS_PER_DAY:g}): a probe session is given before it starts or after it "
+                f"ends; got day {at_h / HOURS_PER_DAY:g}."
+            )
+    stepper = SessionStepper(patient, form.route, form.duration_h * 60.0 if form.duration_h else None, history=regimen)
+    stepper.start_after(regimen, at_h)
     return stepper
 
 
+def _check_day(day: float) -> float:
+    """``day`` (days) in hours."""
+    return check_number("day", day, "days", low=0.0, high=3650.0, low_inclusive=True) * HOURS_PER_DAY
+
+
 def _probe_response(stepper: SessionStepper, effect: str, dose_mg_per_kg: float) -> float:
-    window = stepper.window(dose_mg_per_kg, stepper.time_h + HOURS_PER_DAY)
+    """Peak ``effect`` of a probe session of ``dose_mg_per_kg`` given now (the stepper is not advanced)."""
+    window = stepper.window(dose_mg_per_kg, stepper.time_h + stepper.duration_h + PROBE_READ_H)
     return float(window.session_peaks(effect)[0])
 
 
@@ -48,7 +94,7 @@ def dose_response(
     effect: str = "dissociation",
     doses_mg_per_kg: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Peak ``effect`` of probe sessions on ``day`` of ``regimen``, for each dose (mg/kg).
+    """Peak ``effect`` of probe sessions on ``day`` of ``regimen``, for each dose (mg/kg per probe session).
 
     Day 0 gives the naive curve; a later day shows the curve shifted right by tolerance (or left by
     sensitization). Returns ``(doses_mg_per_kg, responses)``.
@@ -57,19 +103,30 @@ def dose_response(
     doses = DEFAULT_PROBE_DOSES_MG_PER_KG if doses_mg_per_kg is None else np.asarray(doses_mg_per_kg, dtype=float)
     for dose in doses:
         check_number("probe dose", dose, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
-    stepper = _probe_stepper(patient, regimen, day)
+    stepper = _probe_stepper(patient, regimen, _check_day(day))
     return doses, np.array([_probe_response(stepper, effect, d) for d in doses])
 
 
 def dose_to_match_first_response(patient: Patient, regimen: Regimen, *, day: float, effect: str = "dissociation") -> float:
-    """Dose (mg/kg) a probe session on ``day`` needs to give the first session's peak ``effect``."""
+    """Dose (mg/kg per probe session) a probe session on ``day`` needs to give the peak ``effect`` that a
+    drug-naive probe of the first session's dose gives."""
     effect = check_effect(effect)
-    first_dose = first_dose_mg_per_kg(patient, regimen)
+    at_h = _check_day(day)
+    first_dose = first_dose_mg_per_kg(patient, regimen) * probe_form(regimen).dose_scale
     naive = _probe_response(_probe_stepper(patient, regimen, 0.0), effect, first_dose)
-    stepper = _probe_stepper(patient, regimen, day)
+    stepper = _probe_stepper(patient, regimen, at_h)
     if _probe_response(stepper, effect, MAX_DOSE_MG_PER_KG) < naive:
         raise ValueError(f"no dose up to {MAX_DOSE_MG_PER_KG:g} mg/kg restores the first response on day {day:g}.")
-    return float(brentq(lambda d: _probe_response(stepper, effect, d) - naive, 1e-4, MAX_DOSE_MG_PER_KG, xtol=1e-4))
+    if _probe_response(stepper, effect, SMALLEST_PROBE_DOSE_MG_PER_KG) >= naive:
+        raise ValueError(
+            f"on day {day:g} even {SMALLEST_PROBE_DOSE_MG_PER_KG:g} mg/kg gives the first response: the regimen's "
+            "last dose is still acting. Ask about a later day, once it has worn off (about a day after it)."
+        )
+    return float(
+        brentq(
+            lambda d: _probe_response(stepper, effect, d) - naive, SMALLEST_PROBE_DOSE_MG_PER_KG, MAX_DOSE_MG_PER_KG, xtol=1e-4
+        )
+    )
 
 
 def recovery_days(
@@ -80,31 +137,53 @@ def recovery_days(
     fraction: float = 0.9,
     max_days: float = 730.0,
 ) -> float:
-    """Days after the regimen's last session until a probe of the first dose again gives ``fraction``
-    of the first session's peak ``effect`` (0 if it never fell that far; ``inf`` if not within
-    ``max_days``). Resolution: 0.1 day."""
+    """Days from the end of the regimen's last dose until a probe of the first session's dose again gives
+    ``fraction`` of the peak ``effect`` it gives a drug-naive patient. Resolution: 0.1 day.
+
+    Probes start :data:`PROBE_WASHOUT_DAYS` (1 day) after the last dose ends, when its drug has gone, so they
+    measure adaptation rather than leftover drug. Returns 0.0 when there is nothing to recover (that first
+    probe gives ``fraction`` and the last session's peak was at least ``fraction`` of the first session's);
+    1.0 when the first probe has recovered although the last session's peak was lower (recovery within the
+    day, finer than a probe can tell); ``inf`` if recovery takes longer than ``max_days``.
+    """
     effect = check_effect(effect)
     fraction = check_number("fraction", fraction, "of the first response", low=0.0, high=1.0)
     max_days = check_number("max_days", max_days, "days", low=0.0, high=3650.0)
-    dose = first_dose_mg_per_kg(patient, regimen)
+    dose = first_dose_mg_per_kg(patient, regimen) * probe_form(regimen).dose_scale
     naive = _probe_response(_probe_stepper(patient, regimen, 0.0), effect, dose)
-    last_day = regimen.session_start_h[-1] / HOURS_PER_DAY
+    end_h = regimen.end_h
+    after_course = _probe_stepper(patient, regimen, end_h + PROBE_WASHOUT_DAYS * HOURS_PER_DAY)
 
     def recovered(after_days: float) -> bool:
-        stepper = _probe_stepper(patient, regimen, last_day + after_days + 1e-6)
+        stepper = after_course.copy()
+        at_h = end_h + after_days * HOURS_PER_DAY
+        if at_h > stepper.time_h:
+            stepper.commit(stepper.window(None, at_h), at_h)
         return _probe_response(stepper, effect, dose) >= fraction * naive
 
-    if recovered(0.0):
-        return 0.0
-    lo, hi = 0.0, 1.0
-    while not recovered(hi):
-        lo, hi = hi, hi * 2
+    lo = PROBE_WASHOUT_DAYS
+    if recovered(lo):
+        return PROBE_WASHOUT_DAYS if _last_session_reduced(patient, regimen, effect, fraction) else 0.0
+    step = 1.0
+    while not recovered(lo + step):
+        lo, step = lo + step, 2.0 * step
         if lo >= max_days:
             return float("inf")
-    while hi - lo > 0.1:
+    hi = lo + step
+    while hi - lo > RECOVERY_RESOLUTION_DAYS:
         mid = 0.5 * (lo + hi)
         lo, hi = (lo, mid) if recovered(mid) else (mid, hi)
-    return float(hi)
+    return float(hi) if hi <= max_days else float("inf")
+
+
+def _last_session_reduced(patient: Patient, regimen: Regimen, effect: str, fraction: float) -> bool:
+    """Whether the last session's peak ``effect`` fell below ``fraction`` of the first session's."""
+    if regimen.session_count < 2:
+        return False
+    from .simulate import simulate  # analysis sits below simulate in the import order
+
+    peaks = simulate(patient, regimen, days=regimen.end_h / HOURS_PER_DAY + PROBE_WASHOUT_DAYS).session_peaks(effect)
+    return bool(peaks[-1] < fraction * peaks[0])
 
 
 def challenge_response(

@@ -42,14 +42,19 @@ BOUNDARY_KINDS = ("IV bolus", "dose into an absorption depot", "infusion start o
 class Quadrature:
     """Where the slow states' drive integrals put panel edges, and how many Gauss points each panel gets.
 
-    Edges are the output times, the dosing boundaries and, after each boundary, the offsets for its kind
-    (``offsets_h[kind]``, hours). A panel's Gauss order follows ``orders[kind]``: (hours since the last
+    Edges are the output times, the dosing boundaries, after each boundary the offsets for its kind
+    (``offsets_h[kind]``, hours) and, if ``max_spacing_h`` is given, fixed edges that keep panels narrow
+    whatever the output grid. A panel's Gauss order follows ``orders[kind]``: (hours since the last
     boundary up to which it applies, order) pairs.
     """
 
     offsets_h: tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]
     orders: tuple[tuple[tuple[float, int], ...], ...]
     kink_edges: bool  # make drive kinks panel edges (small batches only)
+    # Fixed edges that do not depend on the output grid: after every boundary, up to the next one, at most
+    # ``spacing`` apart, as (hours since the boundary up to which it applies, spacing in h) pairs; the last
+    # pair's spacing continues to the next boundary. Empty: no fixed edges.
+    max_spacing_h: tuple[tuple[float, float], ...] = ()
 
 
 # Exact mode (single patients and small batches, reference agreement ~1e-7): 6 points inside the first
@@ -59,27 +64,44 @@ class Quadrature:
 # are both smooth and tiny (their remaining integral is ~1e-4 of a session's, integrated to ~1e-4 relative).
 # After a dose, edges double from 0.1 s to ~3.4 min, then 5 min: after an IV bolus the effect site
 # crosses the drive's EC50 within about a second, and distribution has a 0.4 min half-life. After an
-# infusion starts or stops the effect site changes smoothly (C1): refining from 30 s is enough. Output
-# times (every 5 min for hours after each dose) add the remaining edges.
+# infusion starts or stops the effect site changes smoothly (C1): refining from 30 s is enough.
+# Beyond 5 min, fixed edges that do not depend on the output grid (so results do not either): every 5 min
+# to 6 h (absorption, distribution, the drives' decline), hourly to 48 h (the tolerance precursor, the
+# habituation site and the antidepressant cascade move on hours; the slow effects peak 10-25 h after a
+# dose), then every 12 h (the slow-tolerance gate follows fast tolerance's 48 h half-life). Measured
+# against a run sampled every minute and every 15 min: session peaks and slow states within 5e-4 of their
+# range for output steps up to 24 h (tests/test_output_density.py). Output times add edges where they fall.
 _STEEP_ORDERS = ((300.0 / 3600.0, 6), (1.0, 4), (12.0, 3), (np.inf, 2))
 _AFTER_DOSE_H = tuple(np.append(0.1 * 2.0 ** np.arange(12), 300.0) / 3600.0)
 _AFTER_RATE_CHANGE_H = tuple(np.array([30.0, 60.0, 120.0, 210.0, 300.0]) / 3600.0)
+_FIXED_SPACING_H = ((6.0, 5.0 / 60.0), (48.0, 1.0), (np.inf, 12.0))
 EXACT = Quadrature(
     offsets_h=(_AFTER_DOSE_H, _AFTER_DOSE_H, _AFTER_RATE_CHANGE_H),
     orders=(_STEEP_ORDERS,) * 3,
     kink_edges=True,
+    max_spacing_h=_FIXED_SPACING_H,
 )
 # Cohort mode: outputs are sparse (daily), so edges come from offsets after each boundary that double from
-# 10 min to ~4 days. IV boluses keep the exact start; after depot doses and infusion changes the effect site
+# 10 min to ~4 days, plus edges at 1-12 h, around where the slow effects peak. IV boluses keep the exact start; after depot doses and infusion changes the effect site
 # rises smoothly, so 3-point panels from the boundary suffice. Validated against exact runs in
 # tests/test_cohort.py (acute peaks and slow states agree to ~1e-3 of their range).
 _DOUBLING_H = tuple(10.0 / 60.0 * 2.0 ** np.arange(10))
+# Slow effects (craving, antidepressant) peak within hours of a dose and are read at panel edges.
+_SLOW_PEAK_H = (1.0, 2.0, 4.0, 6.0, 8.0, 12.0)
+# After a dose into a depot the effect site peaks within the first hour, while sensitization is still building:
+# the peak reads slow states interpolated between nodes, so that hour gets 5-min panels.
+_DEPOT_PEAK_H = tuple(np.arange(5.0, 60.0, 5.0) / 60.0)
 _SMOOTH_ORDERS = ((12.0, 3), (np.inf, 2))
 COHORT = Quadrature(
-    offsets_h=(_AFTER_DOSE_H + _DOUBLING_H, _DOUBLING_H, _DOUBLING_H),
+    offsets_h=(
+        _AFTER_DOSE_H + _DOUBLING_H + _SLOW_PEAK_H,
+        _DOUBLING_H + _DEPOT_PEAK_H + _SLOW_PEAK_H,
+        _DOUBLING_H + _SLOW_PEAK_H,
+    ),
     orders=(_STEEP_ORDERS, _SMOOTH_ORDERS, _SMOOTH_ORDERS),
     kink_edges=False,
 )
+SAME_EDGE_H = 1e-9  # a fixed edge this close before the next boundary (rounding apart) is that boundary
 CONVERGED_H = 1e-10  # a local maximum's time is settled when Newton moves it less than this (0.4 us)
 MAX_EXPONENT = 600.0  # keeps exp() of a block's span finite in the blocked cumulative sum
 # Output evaluation: points at least LATE_TAU_H after their segment's start drop modes whose exponential
@@ -337,7 +359,46 @@ def panel_edges(output_times: np.ndarray, schedule: Schedule, quadrature: Quadra
     refined = [(boundaries[kinds == kind, None] + np.array(offsets)[None, :]).ravel() for kind, offsets in enumerate(quadrature.offsets_h)]
     edges = np.concatenate([output_times, boundaries, *refined])
     edges = np.unique(edges[(edges >= start) & (edges <= stop)])
+    if quadrature.max_spacing_h and edges.size > 1:
+        fixed = _fixed_edges(edges, boundaries[(boundaries >= start) & (boundaries < stop)], stop, quadrature.max_spacing_h)
+        edges = np.insert(edges, np.searchsorted(edges, fixed), fixed)
     return edges
+
+
+def _fixed_edges(edges: np.ndarray, boundaries: np.ndarray, stop: float, spacing: tuple[tuple[float, float], ...]) -> np.ndarray:
+    """Edges (sorted) to add to ``edges`` (sorted) so that after every boundary, up to the next one or
+    ``stop``, panels are at most about two spacings wide (``Quadrature.max_spacing_h``), whatever the output grid.
+
+    Candidates sit at fixed offsets from their boundary, one spacing apart. Where the existing edges are
+    already that dense they are skipped; elsewhere a candidate is skipped only if an existing edge lies within
+    half a spacing, which then takes its place.
+    """
+    segment_end = np.minimum(np.append(boundaries[1:], stop), stop)
+    gaps = np.append(np.diff(edges), 0.0)  # gaps[g]: panel g; the sentinel keeps reduceat in range
+    added, lower = [], 0.0
+    for upper, step in spacing:
+        lo = np.minimum(boundaries + lower, segment_end)
+        hi = np.minimum(boundaries + upper, segment_end)
+        lower = upper
+        window = np.flatnonzero(hi - lo > step)
+        if window.size == 0:
+            continue
+        first = np.searchsorted(edges, lo[window], side="right") - 1  # panels overlapping [lo, hi]
+        last = np.searchsorted(edges, hi[window], side="left") - 1
+        bounds = np.empty(2 * window.size, dtype=int)
+        bounds[0::2], bounds[1::2] = first, last + 1
+        widest = np.maximum.reduceat(gaps, bounds)[0::2]
+        sparse = window[widest > 1.5 * step]
+        if sparse.size == 0:
+            continue
+        count = np.ceil((hi[sparse] - lo[sparse]) / step - 1.0 - SAME_EDGE_H / step).astype(int)
+        count = np.maximum(count, 0)
+        number = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count) + 1
+        candidate = np.repeat(lo[sparse], count) + number * step
+        at = np.clip(np.searchsorted(edges, candidate), 1, edges.size - 1)
+        nearest = np.minimum(np.abs(candidate - edges[at - 1]), np.abs(edges[at] - candidate))
+        added.append(candidate[nearest > 0.5 * step])
+    return np.sort(np.concatenate(added)) if added else np.empty(0)
 
 
 def kink_times(solver: "ModalSolver", rows: np.ndarray, edges: np.ndarray, iterations: int = 8) -> np.ndarray:
@@ -527,6 +588,26 @@ def _modal_node_values(
     return values.reshape(values.shape[0], values.shape[1], -1)
 
 
+class FastOutputs(dict):
+    """Fast outputs at the output times, name -> (P, T): plasma and effect site at once (every summary reads
+    them), the others (norketamine) when first asked for."""
+
+    EAGER = ("plasma_mg_per_l", "ce_mg_per_l")
+
+    def __init__(self, model: LinearModel, solver: ModalSolver, time_h: np.ndarray) -> None:
+        super().__init__()
+        self._model, self._solver, self._time_h = model, solver, time_h
+        rows = np.stack([model.outputs[name] for name in self.EAGER], axis=1)  # (P, r, n)
+        values = solver.output(rows, time_h)
+        self.update({name: values[:, i] for i, name in enumerate(self.EAGER)})
+
+    def __missing__(self, name: str) -> np.ndarray:
+        if name not in self._model.outputs:
+            raise KeyError(name)
+        self[name] = self._solver.output(self._model.outputs[name][:, None, :], self._time_h)[:, 0]
+        return self[name]
+
+
 class EngineOutput:
     """The solved cascade: fast outputs and slow states at output times; anything else on request."""
 
@@ -539,10 +620,8 @@ class EngineOutput:
         quadrature: Quadrature = EXACT,
     ):
         self.model, self.solver, self.time_h, self.quadrature = model, solver, time_h, quadrature
-        self.output_names = tuple(name for name in model.outputs if name != "habituation_mg_per_l")  # drives only
-        rows = np.stack([model.outputs[name] for name in self.output_names], axis=1)  # (P, r, n)
-        values = solver.output(rows, time_h)
-        self.fast = {name: values[:, i] for i, name in enumerate(self.output_names)}
+        self.output_names = tuple(model.outputs)
+        self.fast = FastOutputs(model, solver, time_h)
 
         edges = panel_edges(time_h, solver.schedule, quadrature)
         small_batch = model.kink_rows.shape[0] <= MAX_PATIENTS_WITH_KINK_EDGES

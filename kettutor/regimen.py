@@ -28,7 +28,8 @@ class DoseEvent:
     """One administration: ``amount`` in ``unit`` ('mg' or 'mg/kg') by ``route`` at ``time_h``.
 
     ``duration_h`` > 0 makes it a zero-order infusion; ``session`` numbers dosing sessions from 0 (the
-    devices of one nasal-spray session share a session).
+    devices of one nasal-spray session share a session; in a :class:`Regimen`, sessions that start at the
+    same time are one session).
     """
 
     time_h: float
@@ -320,7 +321,10 @@ class Regimen:
         return get_route(self.events[0].route).drug
 
     def __add__(self, other: "Regimen") -> "Regimen":
-        """Overlay two regimens on one timeline (for example an infusion plus rescue boluses)."""
+        """Overlay two regimens on one timeline (for example an infusion plus rescue boluses).
+
+        Doses of the two that start at the same time form one session.
+        """
         if not isinstance(other, Regimen):
             return NotImplemented
         offset = self.session_count
@@ -337,10 +341,12 @@ class Regimen:
         return Regimen(events, self.interval_h)._renumbered()
 
     def _renumbered(self) -> "Regimen":
-        order: dict[int, int] = {}
-        for e in sorted(self.events, key=lambda e: e.time_h):
-            order.setdefault(e.session, len(order))
-        return Regimen(tuple(replace(e, session=order[e.session]) for e in self.events), self.interval_h)
+        """Number sessions 0, 1, ... in order of their start; sessions that start together merge."""
+        first: dict[int, float] = {}
+        for e in self.events:
+            first[e.session] = min(first.get(e.session, e.time_h), e.time_h)
+        number = {start: i for i, start in enumerate(sorted(set(first.values())))}
+        return Regimen(tuple(replace(e, session=number[first[e.session]]) for e in self.events), self.interval_h)
 
     def __post_init__(self) -> None:
         if not self.events:
@@ -348,6 +354,20 @@ class Regimen:
         drugs = {get_route(e.route).drug for e in self.events}
         if len(drugs) > 1:
             raise ValueError(f"a regimen gives one drug; this one mixes {sorted(drugs)}. Simulate them separately.")
+        # sessions that start together are one session (an infusion and the bolus given with it): each
+        # session's window then runs from its start to the next session's start. Malformed times or session
+        # numbers are left for the checks where they are used.
+        if all(_is_real(e.time_h) and _is_real(e.session) for e in self.events):
+            starts: dict[int, float] = {}
+            for e in self.events:
+                starts[e.session] = min(starts.get(e.session, e.time_h), e.time_h)
+            if len(set(starts.values())) < len(starts):
+                object.__setattr__(self, "events", self._renumbered().events)
+
+
+def _is_real(value: object) -> bool:
+    """Whether ``value`` is a real number (not a bool)."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
 def _interval(every_days: float, name: str = "every_days") -> float:

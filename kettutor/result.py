@@ -8,7 +8,7 @@ import numpy as np
 
 from .effects import EFFECT_NAMES, EFFECT_UNITS, check_effect
 from .engine import EngineOutput
-from .model import ACCUMULATORS, SLOW_STATES, LinearModel
+from .model import ACCUMULATORS, SLOW_STATES, LinearModel, tolerance_total
 from .patient import Patient
 from .peaks import session_cmax, session_cmax_mg_per_l, session_peaks
 from .regimen import Regimen
@@ -16,7 +16,12 @@ from .regimen import Regimen
 
 @dataclass(frozen=True)
 class Exposure:
-    """Exposure summary of one patient over the simulated time (plasma, racemic or esketamine)."""
+    """Exposure summary of one patient over the simulated time (plasma, racemic or esketamine).
+
+    ``cmax_mg_per_l`` is a plasma value a sample could measure: after an intravenous dose it is taken no
+    earlier than one mixing time (:data:`kettutor.peaks.MIXING_TIME_H`, 1 min) after the injection, not the
+    instantaneous dose / V1 of the model's well-mixed central compartment. ``tmax_h`` counts from the first dose.
+    """
 
     cmax_mg_per_l: float
     tmax_h: float
@@ -112,8 +117,9 @@ class SimulationResult:
 
     @property
     def tolerance(self) -> np.ndarray:
-        """Total tolerance T = T_fast + T_slow over time (dimensionless EC50 shift per unit weight)."""
-        return self.slow_state("tolerance_fast") + self.slow_state("tolerance_slow")
+        """Total tolerance T = T_fast + T_slow + T_chronic over time (tolerance units: the stored state; the
+        EC50 shift it expresses saturates, see :meth:`ec50_change_percent`)."""
+        return tolerance_total(self._out.slow[self._i : self._i + 1])[0]
 
     def ec50_change_percent(self, effect: str) -> np.ndarray:
         """How far adaptation has moved ``effect``'s EC50 from this patient's own baseline over time (%):
@@ -128,12 +134,14 @@ class SimulationResult:
         return peaks / peaks[0] if peaks[0] > 0 else np.full_like(peaks, np.nan)
 
     def session_cmax_mg_per_l(self) -> np.ndarray:
-        """Peak plasma concentration in each session (mg/L)."""
+        """Peak plasma concentration in each session (mg/L), from one mixing time (1 min) after an IV
+        injection on (see :class:`Exposure`)."""
         return session_cmax_mg_per_l(self._out, self.session_start_h)[self._i]
 
     def exposure(self) -> Exposure:
         """Cmax, Tmax and AUC over the simulated time for ketamine and norketamine (ketamine's Cmax and Tmax
-        are exact maxima of the closed-form solution; norketamine's are sampled)."""
+        are exact maxima of the closed-form solution, from one mixing time after an IV injection on;
+        norketamine's are sampled)."""
         out, i = self._out, self._i
         cmax, when = (values[self._i] for values in session_cmax(out, self.session_start_h))  # exact, per session
         peak = int(np.argmax(cmax))

@@ -70,6 +70,13 @@ class SessionStepper:
             self.events.extend(window.regimen.events)
         self.time_h = float(at_h)
 
+    def copy(self) -> "SessionStepper":
+        """An independent stepper at the same time and state (the model is shared; it does not change)."""
+        twin = object.__new__(SessionStepper)
+        twin.__dict__.update(self.__dict__)
+        twin.fast_state, twin.slow_state, twin.events = self.fast_state.copy(), self.slow_state.copy(), list(self.events)
+        return twin
+
     def regimen(self) -> Regimen:
         """The sessions given so far, as a regimen."""
         return Regimen(tuple(self.events))

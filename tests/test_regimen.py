@@ -103,3 +103,49 @@ def test_session_peaks_have_one_value_per_session():
     # sessions far enough apart for adaptation to wear off give identical acute peaks
     spaced = kettutor.simulate(kettutor.Patient(), Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=90, doses=3), days=200)
     np.testing.assert_allclose(spaced.relative_session_peaks("dissociation"), 1.0, rtol=1e-3)
+
+
+def test_overlaid_doses_that_start_together_form_one_session():
+    """`Regimen + Regimen` whose doses start together (an infusion with a loading bolus, or a course added
+    to itself) gives one session per start time, and every per-session result works for a patient and a
+    cohort (these raised IndexError when each overlaid dose counted as its own session)."""
+    infusion = Regimen.continuous_infusion(rate_mg_per_kg_per_h=0.1, hours=72)
+    loading = infusion + Regimen.single(dose_mg_per_kg=0.5)
+    course = Regimen.repeated(dose_mg_per_kg=0.5, every_days=1, doses=3)
+    assert loading.session_count == 1 and len(loading.events) == 2
+    assert (course + course).session_count == 3
+    np.testing.assert_array_equal((course + course).session_start_h, course.session_start_h)
+
+    patient = kettutor.Patient()
+    result = kettutor.simulate(patient, loading, days=4)
+    assert "Cmax" in repr(result)
+    assert result.session_peaks("dissociation").shape == (1,) and result.session_cmax_mg_per_l().shape == (1,)
+    alone = kettutor.simulate(patient, infusion, days=4)
+    assert result.session_peaks("dissociation")[0] > alone.session_peaks("dissociation")[0]  # the bolus adds to it
+    assert result.exposure().total_dose_mg == pytest.approx(alone.exposure().total_dose_mg + 0.5 * patient.weight_kg)
+
+    doubled = kettutor.simulate(patient, course + course, days=4)
+    same_total = kettutor.simulate(patient, Regimen.repeated(dose_mg_per_kg=1.0, every_days=1, doses=3), days=4)
+    for effect in kettutor.EFFECT_NAMES:
+        np.testing.assert_allclose(doubled.session_peaks(effect), same_total.session_peaks(effect), rtol=1e-9)
+    np.testing.assert_allclose(doubled.relative_session_peaks("dissociation"), same_total.relative_session_peaks("dissociation"))
+    np.testing.assert_allclose(doubled.session_cmax_mg_per_l(), same_total.session_cmax_mg_per_l(), rtol=1e-9)
+
+    cohort = kettutor.Cohort.sample(3, seed=1)
+    for regimen, sessions in ((loading, 1), (course + course, 3)):
+        summary = kettutor.simulate(cohort, regimen, days=4)
+        assert summary.session_peaks["dissociation"].shape == (3, sessions)
+        assert summary.session_cmax_mg_per_l.shape == (3, sessions)
+        assert np.all(np.isfinite(summary.relative_session_peaks("dissociation")))
+
+
+def test_sessions_given_directly_with_one_start_time_merge():
+    """A regimen built from events whose sessions start at the same time numbers them as one session."""
+    events = (
+        kettutor.DoseEvent(0.0, 0.5, "mg/kg", "iv_bolus", 0.0, 0),
+        kettutor.DoseEvent(0.0, 0.2, "mg/kg", "iv_infusion", 1.0, 1),
+        kettutor.DoseEvent(24.0, 0.5, "mg/kg", "iv_bolus", 0.0, 2),
+    )
+    regimen = Regimen(events)
+    assert [e.session for e in regimen.events] == [0, 0, 1] and regimen.session_count == 2
+    assert kettutor.simulate(kettutor.Patient(), regimen, days=3).session_peaks("anesthesia").shape == (2,)
