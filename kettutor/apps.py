@@ -184,12 +184,15 @@ def dose_frequency_holiday_explorer(patient: Patient | None = None, effect: str 
 
 
 # ----- (b) intermittent vs continuous ---------------------------------------------------------------
+NO_CLEAR_CHANGE = 0.05  # within 5 % of a drug-naive response, the verdict is "no clear change"
+
 def intermittent_vs_continuous(patient: Patient | None = None, effect: str = "locomotor") -> SliderApp:
-    """(b) The same weekly amount given once a day or as a continuous infusion: sensitization or tolerance
-    of the response to a later challenge dose."""
+    """(b) The same weekly amount given every two days, once a day or as a continuous infusion: sensitization
+    or tolerance of the response to a later challenge dose. Up to 21 mg/kg a week the infusion reaches
+    dissociative levels (about 100 ng/mL), where it still tolerates while spaced doses sensitize (S1, S2)."""
     patient = patient or Patient()
     controls = {
-        "weekly_mg_per_kg": float_slider("Amount per week (mg/kg)", 1.0, 7.0, 0.5, 3.5),
+        "weekly_mg_per_kg": float_slider("Amount per week (mg/kg)", 1.0, 21.0, 0.5, 7.0),
         "exposure_days": int_slider("Exposure (days)", 3, 28, 1, 7),
         "challenge_gap_days": int_slider("Challenge after (days)", 1, 21, 1, 1),
     }
@@ -199,6 +202,9 @@ def intermittent_vs_continuous(patient: Patient | None = None, effect: str = "lo
         daily = v["weekly_mg_per_kg"] / 7.0
         days = v["exposure_days"]
         schedules = {
+            "every 2 days": Regimen.repeated(
+                dose_mg_per_kg=2.0 * daily, infusion_min=IV_INFUSION_MIN, every_days=2, doses=(days + 1) // 2
+            ),
             "once a day": Regimen.repeated(dose_mg_per_kg=daily, infusion_min=IV_INFUSION_MIN, every_days=1, doses=days),
             "continuous infusion": Regimen.continuous_infusion(rate_mg_per_kg_per_h=daily / 24.0, hours=days * 24.0),
         }
@@ -207,6 +213,8 @@ def intermittent_vs_continuous(patient: Patient | None = None, effect: str = "lo
         numbers = {name: 100.0 * value for name, value in responses.items()}
 
         def verdict(value: float) -> str:
+            if abs(value - 1.0) < NO_CLEAR_CHANGE:
+                return "no clear change"
             return "sensitization" if value > 1.0 else "tolerance"
 
         text = " ".join(

@@ -27,7 +27,7 @@ from threadpoolctl import threadpool_limits
 from ._validate import check_choice, check_count, check_number
 from .effects import EFFECT_NAMES, check_effect
 from .engine import COHORT
-from .model import ACCUMULATORS, SENSITIZATION, TOLERANCE_FAST, TOLERANCE_SLOW
+from .model import ACCUMULATORS, SENSITIZATION, tolerance_total
 from .params import CitedParameters, cited
 from .patient import Patient
 from .peaks import session_cmax_mg_per_l, session_peaks
@@ -210,7 +210,7 @@ def _summarise_chunk(patients: list[Patient], regimen: Regimen, days: float | No
         "auc": out.solver.accumulators(out.time_h[-1:])[:, ACCUMULATORS.index("auc_ketamine_mg_h_per_l"), 0],
         "day": out.time_h[daily_index] / HOURS_PER_DAY,
         "daily": {
-            "tolerance": slow[:, TOLERANCE_FAST] + slow[:, TOLERANCE_SLOW],
+            "tolerance": tolerance_total(slow),
             "sensitization": slow[:, SENSITIZATION],
             "antidepressant": model.effect("antidepressant", no_drug, slow),
             "craving": model.effect("craving", no_drug, slow),

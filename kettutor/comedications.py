@@ -23,6 +23,16 @@ class Comedication(CitedParameters):
         1.0, "x", "oral AUC ratio it causes (divides hepatic intrinsic clearance)", "no interaction"
     )
     antidepressant_drive_multiplier: float = cited(1.0, "x", "scales the antidepressant trigger", "no interaction")
+    systemic_auc_ratio: float | None = cited(
+        None, "x", "measured change of systemic (non-oral) exposure, where it differs from the well-stirred liver's",
+        "none: follows from the fold (kettutor.pk)",
+    )
+    signalling_rate_multiplier: float = cited(
+        1.0, "x", "scales how fast early signalling becomes antidepressant benefit (delays the benefit)", "no interaction"
+    )
+    norketamine_formation_fold: float = cited(
+        1.0, "x", "scales the share of ketamine clearance that forms norketamine", "no interaction"
+    )
     dissociation_multiplier: float = cited(1.0, "x", "scales the maximal dissociative effect", "no interaction")
     nmda_blockade: float = cited(
         0.0, "drive units", "constant NMDA blockade added to the tolerance drive (cross-tolerance)", "no interaction"
@@ -37,14 +47,25 @@ COMEDICATIONS: dict[str, Comedication] = {
         Comedication(
             name="clarithromycin",
             intrinsic_clearance_fold=2.6,
-            note="CYP3A4 inhibitor: oral S-ketamine AUC x2.6, Cmax x3.6",
-            sources=(("intrinsic_clearance_fold", "Hagelberg et al. 2010 Eur J Pain 14:625"),),
+            norketamine_formation_fold=0.46,
+            note="CYP3A4 inhibitor: oral S-ketamine AUC x2.6, Cmax x3.6; norketamine AUC -54 %",
+            sources=(
+                ("intrinsic_clearance_fold", "Hagelberg et al. 2010 Eur J Pain 14:625"),
+                ("norketamine_formation_fold", "Hagelberg et al. 2010 Eur J Pain 14:625 (norketamine AUC -54 %)"),
+            ),
         ),
         Comedication(
             name="ticlopidine",
             intrinsic_clearance_fold=2.4,
-            note="CYP2B6 inhibitor: oral S-ketamine AUC x2.4",
-            sources=(("intrinsic_clearance_fold", "Peltoniemi et al. 2011 Clin Pharmacol Ther 90:296"),),
+            systemic_auc_ratio=1.0,
+            note=(
+                "CYP2B6 inhibitor: oral S-ketamine AUC x2.4; with the esketamine spray AUC +29 % and Cmax unchanged, "
+                "so the interaction acts mostly on first pass (the well-stirred liver would predict +56 %)"
+            ),
+            sources=(
+                ("intrinsic_clearance_fold", "Peltoniemi et al. 2011 Clin Pharmacol Ther 90:296"),
+                ("systemic_auc_ratio", "calibrated: Spravato label, nasal esketamine with ticlopidine AUC +29 %, Cmax unchanged"),
+            ),
         ),
         Comedication(
             name="grapefruit_juice",
@@ -61,16 +82,33 @@ COMEDICATIONS: dict[str, Comedication] = {
             note="CYP inducer: oral S-ketamine AUC -86 %, IV S-ketamine AUC -14 %",
             sources=(("intrinsic_clearance_fold", "Peltoniemi et al. 2012 Basic Clin Pharmacol Toxicol 111:325"),),
         ),
+        # Two benzodiazepine studies, read as dose-dependent: at usual doses the day-1 benefit is blunted but
+        # day 3 is not (Feeney 2023, n = 99); above 8 mg diazepam-equivalent a day patients respond worse on
+        # days 3 and 7 too (Andrashko 2020, n = 47). Magnitudes are illustrative.
         Comedication(
             name="benzodiazepine",
-            antidepressant_drive_multiplier=0.25,
+            antidepressant_drive_multiplier=0.8,
+            signalling_rate_multiplier=0.25,
             note=(
-                "more than 8 mg diazepam-equivalent separated non-responders from responders; a higher dose "
-                "blunted the day-1 antidepressant effect. Cutting the drive to a quarter (non-response) is illustrative"
+                "usual dose: the day-1 antidepressant effect is blunted and delayed, day 3 is not (Feeney 2023)"
             ),
             sources=(
-                ("antidepressant_drive_multiplier",
-                 "Andrashko et al. 2020 Front Psychiatry 11:844; Feeney et al. 2023 J Clin Psychiatry 84:22m14491"),
+                ("antidepressant_drive_multiplier", "illustrative; Feeney et al. 2023 J Clin Psychiatry 84:22m14491"),
+                ("signalling_rate_multiplier",
+                 "illustrative calibration: day-1 attenuated, day 3 not (Feeney et al. 2023 J Clin Psychiatry 84:22m14491)"),
+            ),
+        ),
+        Comedication(
+            name="benzodiazepine_high_dose",
+            antidepressant_drive_multiplier=0.15,
+            signalling_rate_multiplier=0.25,
+            note=(
+                "more than 8 mg diazepam-equivalent a day: non-response, worse outcomes on days 3 and 7 "
+                "(Andrashko 2020; sensitivity 80 %, specificity 85 %)"
+            ),
+            sources=(
+                ("antidepressant_drive_multiplier", "illustrative calibration: Andrashko et al. 2020 Front Psychiatry 11:844"),
+                ("signalling_rate_multiplier", "as the usual dose (Feeney et al. 2023)"),
             ),
         ),
         Comedication(
@@ -86,19 +124,19 @@ COMEDICATIONS: dict[str, Comedication] = {
         # illustrative, ordered by how fully each substitutes for an NMDA channel blocker in rats.
         Comedication(
             name="memantine",
-            nmda_blockade=0.02,
+            nmda_blockade=0.012,
             note="NMDA channel blocker; fully substitutes for dizocilpine in rats (ED50 9.7 mg/kg)",
             sources=(("nmda_blockade", "illustrative; Nicholson et al. 1996 Neuropharmacology (full substitution)"),),
         ),
         Comedication(
             name="dextromethorphan",
-            nmda_blockade=0.01,
+            nmda_blockade=0.006,
             note="NMDA antagonist; only partially substitutes for dizocilpine in rats",
             sources=(("nmda_blockade", "illustrative; Nicholson et al. 1996 (partial substitution, 46 mg/kg)"),),
         ),
         Comedication(
             name="nitrous_oxide",
-            nmda_blockade=0.01,
+            nmda_blockade=0.006,
             note="frequent recreational use; 80 % N2O occludes NMDA receptor currents",
             sources=(("nmda_blockade", "illustrative; Mennerick et al. 1998 J Neurosci 18:9716"),),
         ),

@@ -13,7 +13,7 @@ cascade (signalling ``S`` then benefit ``B``) that outlasts the drug by days (fa
 .. math::
 
     \\dot S = k_{trig} H(C_e) - k_{s} S, \\qquad \\dot B = k_{s} S - k_{b} B, \\qquad
-    \\dot C = k_c B - k_{cd} C, \\qquad g = g_{max} \\frac{B + C}{B_{50} + B + C}
+    \\dot C = k_c B - k_{cd} C, \\qquad g = g_{max} \\frac{X}{B_{50} + X}, \\quad X = B + C + w_S S
 
 Repeated sessions consolidate part of the benefit (``C``), which fades over months rather than days:
 one infusion barely adds to it, an induction course does. ``H`` is the same sigmoid as dissociation (Luckenbaugh 2014: dissociation at 40 min predicts the
@@ -78,9 +78,10 @@ ACUTE_EFFECTS: dict[str, AcuteEffect] = {
     effect.name: effect
     for effect in (
         _acute(
-            "anesthesia", 1.0,
-            "anaesthesia above 1 ug/mL (1972 GC assay paper; Zanos 2018: 1.2-2.4); awakening 0.64 (Idvall 1979)",
-            5.0, "illustrative: steep, so that < 10 % remain anaesthetised at the 0.64 mg/L awakening level",
+            "anesthesia", 0.64,
+            "awakening at 0.64 +/- 0.21 ug/mL (2.7 +/- 0.9 uM; Idvall et al. 1979 Br J Anaesth 51:1167): half "
+            "the patients anaesthetised (unresponsive) there",
+            5.0, "illustrative: steep, so that nearly all are anaesthetised at 1.2-2.4 ug/mL (Zanos 2018)",
         ),
         _acute(
             "dissociation", 0.15,
@@ -110,20 +111,29 @@ class PharmacodynamicParameters(CitedParameters):
         "Navarrete-Ibacache et al. 2025 J Clin Monit Comput 39:349 (with Domino PK; seen via ketamine.js)",
     )
     antidepressant_trigger_per_h: float = cited(
-        1.953, "1/h", "k_trig: signalling produced per hour at full drive",
-        "illustrative calibration: peak B = 1 after 0.5 mg/kg over 40 min (fact 5)",
+        1.738, "1/h", "k_trig: signalling produced per hour at full drive",
+        "illustrative calibration (scripts/calibrate.py): g = 1.0 at 24 h after 0.5 mg/kg over 40 min (Kishimoto 2016)",
     )
     signalling_rate_per_day: float = cited(
         2.75, "1/day", "k_s: signalling -> benefit", "illustrative calibration: peak near 24 h (Kishimoto 2016)"
     )
     benefit_decay_per_day: float = cited(
-        0.244, "1/day", "k_b: fading of the benefit (t1/2 ~2.8 days)",
+        0.33, "1/day", "k_b: fading of the benefit (t1/2 ~2.1 days)",
         "illustrative calibration: g < 0.2 by days 10-12 (Kishimoto 2016)",
     )
     antidepressant_max_g: float = cited(
-        2.0, "Hedges g", "g_max: largest antidepressant effect", "illustrative: g = 1.0 at B = B50 (Kishimoto 2016 day-1 g ~1.0)"
+        1.4, "Hedges g", "g_max: largest antidepressant effect",
+        "illustrative: repeated sessions add little to one session's g ~1.0 (Kishimoto 2016; Fava 2018: 0.5 and "
+        "1.0 mg/kg similar)",
     )
-    benefit_half_max: float = cited(1.0, "benefit units", "B50: benefit giving half of g_max", "scale of B (peak after one standard infusion)")
+    benefit_half_max: float = cited(
+        0.4, "benefit units", "B50: benefit giving half of g_max",
+        "illustrative: g = 1.0 at B = 1, the peak after one standard infusion (Kishimoto 2016 day-1 g ~1.0)",
+    )
+    signalling_weight: float = cited(
+        0.15, "benefit units per signalling unit", "weight of early signalling in the benefit read-out",
+        "illustrative calibration: benefit measurable from 40 min (Kishimoto 2016; Diazgranados 2010)",
+    )
     consolidation_rate_per_day: float = cited(
         0.006, "1/day", "k_c: share of the benefit consolidated per day",
         "illustrative calibration: one infusion still fades by days 10-12 (fact 5) while an induction course "
@@ -154,7 +164,16 @@ def check_effect(name: str) -> str:
     return check_choice("effect", name, EFFECT_NAMES)
 
 
-def antidepressant_effect(benefit: np.ndarray, pd: PharmacodynamicParameters = PHARMACODYNAMICS) -> np.ndarray:
-    """Antidepressant effect size g from the total benefit B + C (Hedges g)."""
-    b = np.maximum(benefit, 0.0)
+def antidepressant_effect(
+    benefit: np.ndarray, pd: PharmacodynamicParameters = PHARMACODYNAMICS, signalling: np.ndarray | float = 0.0
+) -> np.ndarray:
+    """Antidepressant effect size g (Hedges g) from the benefit B + C and the early signalling S:
+    ``g = g_max X / (B50 + X)`` with ``X = B + C + w_S S``."""
+    b = np.maximum(benefit + pd.signalling_weight * np.maximum(signalling, 0.0), 0.0)
     return pd.antidepressant_max_g * b / (pd.benefit_half_max + b)
+
+
+# Effect-site concentration (mg/L, racemic-equivalent, before tolerance) of surgical anaesthesia: racemic
+# EEG EC50 2.0 +/- 0.5 ug/mL (Schuttler et al. 1987), anaesthetic S-ketamine level 1.96 ug/mL (Langsjo 2005),
+# maintenance steady state 2.2 +/- 0.2 ug/mL (Idvall 1979), the value used. With it 2 mg/kg IV gives 5-7 min (Ketalar label: 5-10 min).
+SURGICAL_ANAESTHESIA_CE_MG_PER_L = 2.2

@@ -8,7 +8,8 @@ cause is one of:
 - ``missed_doses``: sessions are skipped (gaps in the log); taken doses give normal levels and effects.
 - ``new_inducer``: a CYP inducer (rifampicin) was started; blood levels collapse from one visit on, and
   with them every effect (first-pass metabolism, K5).
-- ``new_benzodiazepine``: a benzodiazepine was started; levels and dissociation are unchanged, but the
+- ``new_benzodiazepine``: a benzodiazepine (above 8 mg diazepam-equivalent a day) was started; levels and
+  dissociation are unchanged, but the
   depression score jumps up from one visit on (Andrashko 2020; Feeney 2023).
 - ``worsening_illness``: the illness itself worsens; levels, dissociation and the drug's benefit are
   unchanged while the depression score drifts up week after week.
@@ -97,7 +98,9 @@ def mystery_patient(cause: str | None = None, *, seed: int | np.random.Generator
     rows = {key: [] for key in ("day", "taken", "extra", "cmax", "dissociation", "g")}
     for visit in range(SESSIONS):
         if visit == change and cause in ("new_inducer", "new_benzodiazepine"):
-            stepper = _switch_patient(stepper, patient, "rifampicin" if cause == "new_inducer" else "benzodiazepine")
+            stepper = _switch_patient(
+                stepper, patient, "rifampicin" if cause == "new_inducer" else "benzodiazepine_high_dose"
+            )
         visit_h = visit * interval_h
         g_before = _antidepressant_now(stepper)
         take = not (cause == "missed_doses" and visit >= change and rng.random() < 0.5)

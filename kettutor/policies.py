@@ -26,7 +26,10 @@ from .stepper import SessionStepper
 
 FOLLOW_UP_DAYS = 7.0
 # Harm markers shown next to escalation outcomes (educational, not thresholds of safety):
-ANAESTHETIC_LEVEL_MG_PER_L = 1.0  # anaesthesia above ~1 ug/mL (1972 GC assay paper; Zanos 2018: 1.2-2.4)
+# a session whose anaesthesia effect peaks at >= 50 %, the level at which the model's anaesthesia EC50
+# (anaesthesia above ~1 ug/mL: 1972 GC assay paper; Zanos 2018: 1.2-2.4), shifted by the patient's own
+# sensitivity and tolerance, is reached: half of patients at that effect-site level would be unconscious.
+ANAESTHETIC_PEAK_PERCENT = 50.0
 BLADDER_HARM_MG_PER_DAY = 1000.0  # users with bladder symptoms took 3 +/- 2 g/day, mostly daily; symptom-free
 # users ~1 g/day at weekends only (Garcia-Larrosa et al. 2012 Actas Urol Esp 36:60). Marker: daily >= 1 g.
 
@@ -58,13 +61,15 @@ class PolicyOutcome:
         return float(self.doses_mg[recent].sum())
 
     def harms(self) -> dict[str, bool]:
-        """Which harm markers the course reached: anaesthetic-level peaks, daily grams (bladder damage)."""
+        """Which harm markers the course reached: an anaesthesia effect peak of at least
+        ``ANAESTHETIC_PEAK_PERCENT`` (%) in any session, and a daily intake of at least
+        ``BLADDER_HARM_MG_PER_DAY`` (mg/day) over the course or its last week, in a course of a week or more."""
         days = (self.session_start_h[-1] - self.session_start_h[0]) / HOURS_PER_DAY + 1
         daily_mg = self.doses_mg.sum() / max(days, 1.0)
         last_week_daily_mg = self.weekly_dose_mg() / 7.0
         return {
             "anaesthetic-level peak (unintended unconsciousness)": bool(
-                self.result.session_cmax_mg_per_l().max() * self.result._model.params.potency >= ANAESTHETIC_LEVEL_MG_PER_L
+                self.result.session_peaks("anesthesia").max() >= ANAESTHETIC_PEAK_PERCENT
             ),
             "daily intake in the bladder-damage range (>= 1 g/day)": bool(
                 max(daily_mg, last_week_daily_mg) >= BLADDER_HARM_MG_PER_DAY and days >= 7
@@ -213,14 +218,15 @@ def extend_interval_while_benefit_holds(
     start_every_days: float = 3.5,
     step_days: float = 3.5,
     max_every_days: float = 28.0,
-    threshold_percent: float = 20.0,
+    threshold_percent: float = 30.0,
     course_days: float = 168.0,
     route: str = "iv_infusion",
     infusion_min: float | None = 40.0,
 ) -> PolicyOutcome:
     """Lengthen the interval by ``step_days`` whenever the antidepressant effect would still be at least
-    ``threshold_percent`` of its maximum at the later date; otherwise keep it, or shorten it back towards
-    ``start_every_days`` (P3). An adjunct therapy (``Patient(adjunct_therapy=...)``) slows the fading (P4)."""
+    ``threshold_percent`` of its maximum at the later date (30 %: g ~0.4, about a week after one standard
+    infusion); otherwise keep it, or shorten it back towards ``start_every_days`` (P3). An adjunct therapy
+    (``Patient(adjunct_therapy=...)``) slows the fading (P4)."""
     patient = patient or Patient()
     dose = check_number("dose_mg_per_kg", dose_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
     shortest = check_number("start_every_days", start_every_days, "days", low=0.0, high=MAX_INTERVAL_DAYS)
@@ -251,7 +257,7 @@ def extend_interval_while_benefit_holds(
 
 
 __all__ = [
-    "ANAESTHETIC_LEVEL_MG_PER_L",
+    "ANAESTHETIC_PEAK_PERCENT",
     "BLADDER_HARM_MG_PER_DAY",
     "PolicyOutcome",
     "escalating_use",

@@ -31,17 +31,23 @@ class Route(CitedParameters):
     name: str = cited("oral", "", "route name", "")
     drug: str = cited("ketamine", "", "parent drug this route's numbers describe", "")
     kind: str = cited("enteral", "", "intravascular, depot, mucosal or enteral", "")
-    bioavailability: float = cited(0.20, "fraction", "absolute bioavailability F", "Yanagihara et al. 2003 Biopharm Drug Dispos 24:37")
+    bioavailability: float = cited(0.23, "fraction", "absolute bioavailability F", "Chong et al. 2006 Pain Med")
     absorption_rate_per_h: float = cited(
         1.6, "1/h", "first-order absorption rate ka of the non-swallowed share", "calibrated to Tmax"
     )
     validated_max_dose_mg_per_kg: float = cited(
         4.5, "mg/kg", "largest dose the model's sources cover for this route", "Ketalar label"
     )
+    absorption_stages: int = cited(
+        2, "", "first-order stages before the circulation: 2 (release, then absorption) or 1", "kettutor.model"
+    )
     sources: tuple[tuple[str, str], ...] = ()
 
 
-def _route(name: str, kind: str, f: float, f_source: str, ka: float, ka_source: str, max_dose: float, max_source: str, drug: str = "ketamine") -> Route:
+def _route(
+    name: str, kind: str, f: float, f_source: str, ka: float, ka_source: str, max_dose: float, max_source: str,
+    drug: str = "ketamine", stages: int = 2,
+) -> Route:
     return Route(
         name=name,
         drug=drug,
@@ -49,6 +55,7 @@ def _route(name: str, kind: str, f: float, f_source: str, ka: float, ka_source: 
         bioavailability=f,
         absorption_rate_per_h=ka,
         validated_max_dose_mg_per_kg=max_dose,
+        absorption_stages=stages,
         sources=(("bioavailability", f_source), ("absorption_rate_per_h", ka_source), ("validated_max_dose_mg_per_kg", max_source)),
     )
 
@@ -60,26 +67,29 @@ ROUTES: dict[str, Route] = {
                4.5, "Ketalar label: IV induction 1-4.5 mg/kg"),
         _route("iv_infusion", "intravascular", 1.0, "reference route", 0.0, "not absorbed",
                4.5, "Ketalar label: IV induction 1-4.5 mg/kg"),
-        _route("im", "depot", 0.93, "primidi.com / Clements 1982 (secondary)", 4.02,
-               "calibrated: Tmax 15 min (IM 5-20 min, ketamine-pkpd.md 2a)",
+        _route("im", "depot", 0.93, "primidi.com / Clements 1982 (secondary)", 8.68,
+               "calibrated (scripts/calibrate.py): 10 mg/kg IM reaches surgical depth in 3.5 min (Ketalar label: "
+               "9-13 mg/kg, anaesthesia in 3-4 min); Tmax then ~8 min (IM 5-20 min, ketamine-pkpd.md 2a)",
                13.0, "Ketalar label: IM 9-13 mg/kg"),
-        _route("intranasal", "mucosal", 0.45, "Yanagihara et al. 2003 Biopharm Drug Dispos 24:37", 3.22,
-               "calibrated: Tmax 20 min (14-23 min, Pharmacotherapy 2022;42:298)",
+        _route("intranasal", "mucosal", 0.45, "Yanagihara et al. 2003 Biopharm Drug Dispos 24:37", 3.38,
+               "calibrated (scripts/calibrate.py): Tmax 20 min (14-23 min, Pharmacotherapy 2022;42:298)",
                1.0, "Pharmacotherapy 2022;42:298: up to 50 mg"),
         _route("sublingual", "mucosal", 0.30, "Rolan et al. 2014 Br J Clin Pharmacol 77:1011 (29 %); Chong 2006 (32 %)", 1.61,
-               "calibrated: Tmax 0.75 h (Rolan 2014; Chong 2006 0.76 h)",
+               "calibrated to Tmax 0.75 h (Rolan 2014; Chong 2006 0.76 h) for the mucosal share; the swallowed share "
+               "(most of the dose) sets Tmax at ~30 min",
                1.0, "Chong et al. 2006 Pain Med; Rolan 2014 (25 mg)"),
         _route("rectal", "mucosal", 0.30, "Yanagihara et al. 2003 (~30 %)", 1.87,
-               "calibrated: Tmax 40 min (Jantzen et al. 1985 Anaesthesist 34:346, dogs)",
+               "calibrated to Tmax 40 min (Jantzen et al. 1985 Anaesthesist 34:346, dogs) for the mucosal share; the "
+               "swallowed share sets Tmax at ~30 min",
                1.0, "Yanagihara et al. 2003"),
-        _route("oral", "enteral", 0.20, "Yanagihara et al. 2003 (~20 %); Chong et al. 2006 (23 %)", 0.0,
+        _route("oral", "enteral", 0.23, "Chong et al. 2006 Pain Med (23 +/- 9 %); Yanagihara et al. 2003 (~20 %)", 0.0,
                "swallowed doses use Disposition.gut_absorption_rate_per_h",
                1.0, "Zanos et al. 2018 Pharmacol Rev Table 1 (oral 0.5 mg/kg)"),
         _route("esketamine_nasal_spray", "mucosal", 0.52,
-               "Perez-Ruixo et al. 2021 Clin Pharmacokinet 60:501: F 54 % (56 mg), 51 % (84 mg)", 5.12,
-               "calibrated: Tmax 30 min after the last device (Spravato label 20-40 min; "
-               "Perez-Ruixo 2021 single-stage ka 2.93 1/h)",
-               1.2, "Spravato label: 84 mg per session", drug="esketamine"),
+               "Perez-Ruixo et al. 2021 Clin Pharmacokinet 60:501: F 54 % (56 mg), 51 % (84 mg)", 4.75,
+               "calibrated (scripts/calibrate.py): Tmax 30 min (Spravato label: 20-40 min); single stage as in "
+               "Perez-Ruixo et al. 2021 (ka 2.93 1/h with their hepatic compartment)",
+               1.2, "Spravato label: 84 mg per session", drug="esketamine", stages=1),
     )
 }
 

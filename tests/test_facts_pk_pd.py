@@ -22,6 +22,15 @@ def anaesthetic_bolus():
 
 
 @pytest.fixture(scope="module")
+def domino_bolus():
+    """The same bolus with Domino's published rate constants unchanged (the reference sheet's [sim] table)."""
+    return kettutor.simulate(
+        PATIENT, kettutor.Regimen.single(dose_mg_per_kg=2.0), days=1, dense_step_min=0.05,
+        disposition=kettutor.DISPOSITIONS["ketamine_domino1984"],
+    )
+
+
+@pytest.fixture(scope="module")
 def standard_infusion():
     return kettutor.simulate(PATIENT, STANDARD_INFUSION, days=14, dense_step_min=1.0)
 
@@ -48,24 +57,24 @@ def test_fact1_K1_effect_site_below_awakening_level_between_5_and_20_min(anaesth
     # Domino model, 70 kg, 2 mg/kg bolus [sim] table in ketamine-pkpd.md section 1b
     [(1, 7.1), (5, 1.11), (10, 0.65), (30, 0.24), (60, 0.18), (120, 0.13), (240, 0.06)],
 )
-def test_domino_bolus_profile_matches_published_simulation(anaesthetic_bolus, minutes, published_ug_per_ml):
+def test_domino_bolus_profile_matches_published_simulation(domino_bolus, minutes, published_ug_per_ml):
     """ketamine-pkpd.md 1b [sim]: our Domino implementation reproduces the tabulated plasma profile."""
-    value = at(anaesthetic_bolus, minutes / 60, anaesthetic_bolus.plasma_mg_per_l)
+    value = at(domino_bolus, minutes / 60, domino_bolus.plasma_mg_per_l)
     assert value == pytest.approx(published_ug_per_ml, rel=0.06, abs=0.006)
 
 
 # ----- fact 2: awakening and anaesthetic concentrations -------------------------------------------
-def test_fact2_awakening_concentration_leaves_few_anaesthetised():
-    """Fact 2 (Idvall 1979): at 0.64 ug/mL patients wake; fewer than 10 % remain anaesthetised."""
-    effect = kettutor.ACUTE_EFFECTS["anesthesia"].of(np.array([0.64]))
-    assert effect[0] < 10.0
+def test_fact2_half_the_patients_awake_at_the_published_awakening_concentration():
+    """Fact 2 (Idvall 1979): patients woke at 0.64 +/- 0.21 ug/mL, so about half are anaesthetised at the
+    mean, few one SD below it and most one SD above it."""
+    effect = kettutor.ACUTE_EFFECTS["anesthesia"].of(np.array([0.64 - 0.21, 0.64, 0.64 + 0.21]))
+    assert effect[0] < 15.0 and 40.0 <= effect[1] <= 60.0 and effect[2] > 75.0
 
 
 def test_fact2_idvall_maintenance_infusion_reaches_anaesthetic_range():
     """Fact 2: 41 ug/kg/min (Idvall 1979) gives a steady state in the 1.2-2.4 ug/mL anaesthetic range
     (Zanos 2018; Langsjo 2005), where most patients are anaesthetised. With Idvall's 2 mg/kg induction the
-    operation stays anaesthetic on average; Domino's high clearance (Css 1.5 vs Idvall's 2.2 ug/mL) lets
-    the probability dip towards half about 30 min in, never below 40 %."""
+    operation stays anaesthetic throughout (Kamp 2020 clearance: Css ~1.9 vs Idvall's 2.2 ug/mL)."""
     maintenance = kettutor.ACUTE_EFFECTS["anesthesia"].of(np.array([1.2, 2.4]))
     assert np.all(maintenance >= 70.0)
     infusion = kettutor.Regimen.continuous_infusion(rate_mg_per_kg_per_h=0.041 * 60, hours=24)
@@ -76,8 +85,7 @@ def test_fact2_idvall_maintenance_infusion_reaches_anaesthetic_range():
     )
     result = kettutor.simulate(PATIENT, operation, days=1, dense_step_min=1)
     during = (result.time_h > 0.02) & (result.time_h <= 2.0)
-    assert result.effect("anesthesia")[during].min() > 40.0
-    assert result.effect("anesthesia")[during].mean() > 50.0
+    assert result.effect("anesthesia")[during].min() > 80.0
 
 
 # ----- fact 3 / K2: antidepressant infusion -------------------------------------------------------
@@ -163,7 +171,7 @@ ROUTE_FACTS = [
     ("intranasal", 0.45, (14, 25), "Yanagihara 2003; Pharmacotherapy 2022"),
     ("sublingual", 0.30, (15, 60), "Rolan 2014 (Tmax 0.25-1.0 h); Chong 2006"),
     ("rectal", 0.30, (20, 60), "Yanagihara 2003; Jantzen 1985"),
-    ("oral", 0.20, (30, 90), "Yanagihara 2003; Chong 2006 (0.96 h)"),
+    ("oral", 0.23, (25, 90), "Chong 2006 (23 %, Tmax 0.96 h); primidi (~30 min); Yanagihara 2003 (~20 %)"),
 ]
 
 
@@ -220,7 +228,7 @@ def test_fact8_K5_inhibitors_raise_oral_exposure_far_more_than_iv(comedication, 
     """Fact 8 / K5: an inhibitor raises oral AUC by its published fold, IV AUC only slightly (< 1.5x)."""
     oral, iv = auc_ratio(comedication, "oral"), auc_ratio(comedication, "iv_bolus")
     assert oral == pytest.approx(published_oral_ratio, rel=0.05)
-    assert 1.0 < iv < 1.5
+    assert 1.0 <= iv < 1.5  # ticlopidine: no systemic change (the spray's label interaction, +29 %, is first pass)
     assert oral - 1.0 > 2.5 * (iv - 1.0)
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import kettutor
-from kettutor.policies import escalating_use, extend_interval_while_benefit_holds, titrate_to_response
+from kettutor.policies import ANAESTHETIC_PEAK_PERCENT, escalating_use, extend_interval_while_benefit_holds, titrate_to_response
 
 PATIENT = kettutor.Patient()
 
@@ -13,7 +13,7 @@ PATIENT = kettutor.Patient()
 @pytest.fixture(scope="module")
 def daily_escalation():
     with pytest.warns(kettutor.ValidatedRangeWarning, match="outside the model's validated range"):
-        return escalating_use(PATIENT, every_days=1, sessions=120, cap_mg_per_kg=20.0, step_mg_per_kg=0.5)
+        return escalating_use(PATIENT, every_days=1, sessions=180, cap_mg_per_kg=20.0, step_mg_per_kg=0.5)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,8 @@ def test_E3_tolerance_and_dependence_feed_each_other_under_frequent_use():
 def test_P2_titration_reaches_response_with_less_dissociation_than_starting_high():
     """P2 (seed: titration over the first 2-4 sessions): starting low and stepping up reaches the target
     response within 4 sessions, with lower peak dissociation than starting at a high dose."""
-    titrated = titrate_to_response(PATIENT, start_dose_mg_per_kg=0.2, step_mg_per_kg=0.1, target_percent=40, sessions=6)
+    target_percent = 100 * 0.8 / kettutor.PHARMACODYNAMICS.antidepressant_max_g  # g 0.8, near the 0.5 mg/kg response
+    titrated = titrate_to_response(PATIENT, start_dose_mg_per_kg=0.2, step_mg_per_kg=0.1, target_percent=target_percent, sessions=6)
     assert titrated.reached_limit and 2 <= titrated.limit_session <= 4
     high = kettutor.simulate(PATIENT, kettutor.Regimen.repeated(dose_mg_per_kg=1.0, infusion_min=40, every_days=3.5, doses=6), days=25)
     assert high.session_peaks("antidepressant")[0] >= 0.8  # starting high also responds at once ...
@@ -101,7 +102,7 @@ def test_P3_interval_extension_policy_lengthens_while_benefit_holds():
     assert intervals.max() > 3.5
     g = outcome.result.effect("antidepressant")
     at_sessions = np.interp(outcome.session_start_h[1:] - 1e-3, outcome.result.time_h, g)
-    assert np.all(at_sessions >= 0.2 * 2.0 - 1e-6)
+    assert np.all(at_sessions >= 0.2 * kettutor.PHARMACODYNAMICS.antidepressant_max_g - 1e-6)
 
 
 def test_P4_adjunct_therapy_lets_the_interval_lengthen_and_reduces_tolerance():
@@ -134,3 +135,21 @@ def test_P4_adjunct_therapy_lets_the_interval_lengthen_and_reduces_tolerance():
 def test_bad_policy_input_is_refused_clearly(call, parameter):
     with pytest.raises(ValueError, match=parameter):
         call()
+
+
+def test_anaesthetic_harm_marker_follows_the_anaesthesia_effect():
+    """The 'anaesthetic-level peak' marker fires when a session's anaesthesia effect peaks at >= 50 %: not
+    for an 11 mg IV bolus (0.1 mg/kg at 110 kg, whose instantaneous dose / V1 once set it off), but for an
+    anaesthetic 2 mg/kg IV dose, at any weight."""
+    name = "anaesthetic-level peak (unintended unconsciousness)"
+    for weight in (50.0, 110.0):
+        small = escalating_use(
+            kettutor.Patient(weight_kg=weight), start_dose_mg_per_kg=0.1, cap_mg_per_kg=0.1, every_days=7, sessions=3, route="iv_bolus"
+        )
+        assert small.result.session_peaks("anesthesia").max() < ANAESTHETIC_PEAK_PERCENT
+        assert not small.harms()[name]
+        anaesthetic = escalating_use(
+            kettutor.Patient(weight_kg=weight), start_dose_mg_per_kg=2.0, cap_mg_per_kg=2.0, every_days=7, sessions=3, route="iv_bolus"
+        )
+        assert anaesthetic.result.session_peaks("anesthesia").max() >= ANAESTHETIC_PEAK_PERCENT
+        assert anaesthetic.harms()[name]
