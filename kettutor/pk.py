@@ -54,16 +54,16 @@ class Disposition(CitedParameters):
         0.063, "L/kg", "central volume V1", "Domino et al. 1984 Clin Pharmacol Ther 36:645 (via STANPUMP)"
     )
     k10_per_min: float = cited(
-        0.3401, "1/min", "elimination rate constant: CL = k10 V1 = 90 L/h at 70 kg",
-        "Kamp et al. 2020 Anesthesiology 133:1192 (meta-analytic CL 79 L/h, 95 % CI 69-90; upper bound, so that "
-        "the 0.5 mg/kg/40 min infusion falls below 60 ng/mL by 60 min, K2). Domino's k10 0.4381 gives 116 L/h and "
-        "infusion steady states ~30 % low (Idvall 1979)",
+        0.3401, "1/min", "elimination rate constant (CL = k10 V1; 90 L/h at 70 kg by default)",
+        "calibrated within Kamp et al. 2020 Anesthesiology 133:1192 (meta-analytic CL 79 L/h, 95 % CI 69-90): the "
+        "upper bound, so that the 0.5 mg/kg/40 min infusion falls below 60 ng/mL by 60 min (K2). Domino's k10 "
+        "0.4381 gives 116 L/h and infusion steady states ~30 % low (Idvall 1979)",
     )
     k12_per_min: float = cited(0.5921, "1/min", "central -> fast peripheral", "Domino 1984 (via STANPUMP)")
     k13_per_min: float = cited(0.5900, "1/min", "central -> slow peripheral", "Domino 1984 (via STANPUMP)")
     k21_per_min: float = cited(0.2470, "1/min", "fast peripheral -> central", "Domino 1984 (via STANPUMP)")
     k31_per_min: float = cited(
-        0.010977, "1/min", "slow peripheral -> central: Domino's Q3 with V3 set so that Vss = 252 L at 70 kg",
+        0.010977, "1/min", "slow peripheral -> central (by default Domino's Q3 with Vss = 252 L at 70 kg)",
         "Kamp et al. 2020 Anesthesiology 133:1192 (Vd 252 L per 70 kg); Domino's 0.0146 gives Vss 193 L",
     )
     hepatic_blood_flow_l_per_h: float = cited(
