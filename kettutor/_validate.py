@@ -81,10 +81,10 @@ def warn_outside(name: str, value: float, unit: str, low: float, high: float, so
     """Warn (once per call site) that ``value`` lies outside the model's validated range."""
     if low <= value <= high:
         return
-    warnings.warn(
+    warning = ValidatedRangeWarning(
         f"{name} = {value:g} {unit} lies outside the model's validated range "
         f"({low:g}-{high:g} {unit}, {source}); results are an extrapolation. "
-        "kettutor is an educational model, not a dosing guide.",
-        ValidatedRangeWarning,
-        stacklevel=3,
+        "kettutor is an educational model, not a dosing guide."
     )
+    warning.name, warning.value, warning.unit, warning.low, warning.high = name, value, unit, low, high
+    warnings.warn(warning, stacklevel=3)

@@ -12,6 +12,7 @@ anyone should take.
 from __future__ import annotations
 
 import html
+import re
 import warnings
 from collections.abc import Callable
 
@@ -64,9 +65,13 @@ class SliderApp(widgets.VBox):
         controls: dict[str, widgets.Widget],
         build: Callable[[dict], tuple[charts.Figure, str, dict]],
         view: dict[str, tuple[widgets.Widget, str]] | None = None,
+        *,
+        note: Callable[[Warning], str] | None = None,
+        help_text: str = "",
     ) -> None:
         charts.use_offline()
         self.controls, self.view, self._build = controls, view or {}, build
+        self._note = note or plain_note
         self.readout = widgets.HTML()
         self.message = widgets.HTML()
         self.numbers: dict = {}
@@ -74,6 +79,8 @@ class SliderApp(widgets.VBox):
         figure, readout, numbers, notes = self._run()  # the defaults are valid: an error here is a bug
         self.chart = alt.JupyterChart(figure.chart())
         self._layout_key, self._template = figure.key, self._without_tables(self.chart.spec)
+        for control, param in self.view.values():  # the chart opens where its view sliders say
+            setattr(self.chart.params, param, control.value)
         self._show(readout, numbers, notes)
         for control in controls.values():
             control.observe(self._on_model_change, names="value")
@@ -83,6 +90,7 @@ class SliderApp(widgets.VBox):
         super().__init__(
             [
                 widgets.HTML(f"<h3>{html.escape(title)}</h3>"),
+                *([widgets.HTML(f"<small>{help_text}</small>")] if help_text else []),
                 *controls.values(),
                 *view_controls,
                 self.chart,
@@ -105,17 +113,23 @@ class SliderApp(widgets.VBox):
             warnings.simplefilter("always")
             figure, readout, numbers = self._build(self.values())
         self.simulations += 1
-        return figure, readout, numbers, [str(w.message) for w in caught]
+        return figure, readout, numbers, [self._note(w.message) for w in caught]
 
     def refresh(self) -> None:
         """Re-simulate for the current control values; a bad value shows its error and keeps the last chart."""
         try:
             figure, readout, numbers, notes = self._run()
         except ValueError as error:
-            self.message.value = f"<b style='color:#D55E00'>Not simulated:</b> {html.escape(str(error))}"
+            error = self.in_slider_terms(str(error))
+            self.chart.layout.opacity = STALE_OPACITY  # the chart no longer matches the sliders: grey it out and say so
+            self.message.value = (
+                f"<div role='alert'><b style='color:#D55E00'>✘ Not simulated:</b> {html.escape(str(error))} "
+                "<i>The greyed-out chart still shows the last settings that worked.</i></div>"
+            )
             return
+        self.chart.layout.opacity = "1"
         if figure.key == self._layout_key:
-            spec = dict(self._template, datasets=figure.datasets())
+            spec = dict(self._template, datasets=figure.datasets(), description=figure.description)
             values = {param: control.value for control, param in self.view.values()}
             spec["params"] = [dict(p, value=values.get(p["name"], p.get("value"))) for p in self._template.get("params", [])]
             self.chart.spec = spec
@@ -126,6 +140,12 @@ class SliderApp(widgets.VBox):
                 setattr(self.chart.params, param, control.value)
         self._show(readout, numbers, notes)
 
+    def in_slider_terms(self, message: str) -> str:
+        """``message`` with the model's parameter names replaced by the labels of the sliders that set them."""
+        for name in sorted(self.controls, key=len, reverse=True):
+            message = re.sub(rf"\b{re.escape(name)}\b", f"‘{self.controls[name].description}’", message)
+        return message
+
     @staticmethod
     def _without_tables(spec: dict) -> dict:
         return {key: value for key, value in spec.items() if key != "datasets"}
@@ -133,7 +153,15 @@ class SliderApp(widgets.VBox):
     def _show(self, readout: str, numbers: dict, notes: list[str]) -> None:
         self.readout.value = readout
         self.numbers = numbers
-        self.message.value = "".join(f"<div style='color:#E69F00'>Note: {html.escape(n)}</div>" for n in dict.fromkeys(notes))
+        self.message.value = "".join(f"<div role='note' style='color:#8a5a00'>⚠ Note: {html.escape(n)}</div>" for n in dict.fromkeys(notes))
+
+
+STALE_OPACITY = "0.35"
+
+
+def plain_note(warning: Warning) -> str:
+    """A warning as a note under the app, without the disclaimer the app's footer already shows."""
+    return str(warning).replace(" kettutor is an educational model, not a dosing guide.", "").strip()
 
 
 # ----- (a) dose, frequency and holidays ---------------------------------------------------------------
@@ -159,6 +187,17 @@ def dose_frequency_holiday_explorer(patient: Patient | None = None, effect: str 
     view = {"reference": (float_slider("Reference line (% of first)", 0.0, 150.0, 5.0, 100.0), "reference")}
 
     def build(v: dict):
+        if v["holiday_days"] >= 7 * v["holiday_every_weeks"]:
+            raise ValueError(
+                f"a holiday of {v['holiday_days']} days does not fit in a cycle of {v['holiday_every_weeks']} weeks "
+                f"({7 * v['holiday_every_weeks']} days): make ‘Holiday length’ shorter than {7 * v['holiday_every_weeks']} days "
+                "or ‘Holiday every’ longer."
+            )
+        if v["holiday_days"] and v["holiday_every_weeks"] > v["course_weeks"]:
+            raise ValueError(
+                f"the first holiday would start after the course ends ({v['course_weeks']} weeks): "
+                "make ‘Holiday every’ shorter than ‘Course length’."
+            )
         regimen = explorer_regimen(v["dose_mg_per_kg"], v["every_days"], v["course_weeks"], v["holiday_days"], v["holiday_every_weeks"])
         result = simulate(patient, regimen, days=v["course_weeks"] * 7 + 7, **APP_OUTPUT)
         relative = 100.0 * result.relative_session_peaks(effect)
@@ -228,6 +267,13 @@ def intermittent_vs_continuous(patient: Patient | None = None, effect: str = "lo
 
 # ----- (c) routes -------------------------------------------------------------------------------------
 COMPARED_ROUTES = ("iv_infusion", "im", "intranasal", "sublingual", "oral")
+ROUTE_LABELS = {
+    "iv_infusion": "intravenous infusion (40 min)",
+    "im": "intramuscular injection",
+    "intranasal": "intranasal (nasal spray)",
+    "sublingual": "sublingual (under the tongue)",
+    "oral": "oral (swallowed)",
+}
 
 
 def route_comparison(patient: Patient | None = None) -> SliderApp:
@@ -235,9 +281,23 @@ def route_comparison(patient: Patient | None = None) -> SliderApp:
     patient = patient or Patient()
     controls = {
         "dose_mg": float_slider("Dose (mg)", 5.0, 100.0, 5.0, 35.0),
-        "routes": widgets.SelectMultiple(options=COMPARED_ROUTES, value=COMPARED_ROUTES[:3], description="Routes", layout=APP_LAYOUT),
+        "routes": widgets.SelectMultiple(
+            options=[(ROUTE_LABELS[r], r) for r in COMPARED_ROUTES], value=COMPARED_ROUTES[:3], rows=len(COMPARED_ROUTES),
+            description="Routes", style={"description_width": "190px"}, layout=APP_LAYOUT,
+        ),
     }
     view = {"window": (float_slider("Hours shown (h)", 1.0, 24.0, 1.0, 8.0), "window_h")}
+    weight = patient.weight_kg
+
+    def note(warning: Warning) -> str:  # the learner chose mg: say it in mg first
+        if getattr(warning, "unit", "") == "mg/kg" and warning.name.endswith(" dose"):
+            route = warning.name[: -len(" dose")]
+            return (
+                f"{ROUTE_LABELS.get(route, route)}: {warning.value * weight:.0f} mg is {warning.value:.2g} mg/kg for this "
+                f"{weight:g} kg patient, beyond the {warning.high:g} mg/kg the model was checked against for this route; "
+                "the curve is an extrapolation."
+            )
+        return plain_note(warning)
 
     def build(v: dict):
         if not v["routes"]:
@@ -246,17 +306,22 @@ def route_comparison(patient: Patient | None = None) -> SliderApp:
         for route in v["routes"]:
             infusion = IV_INFUSION_MIN if route == "iv_infusion" else None
             regimen = Regimen.single(dose_mg=v["dose_mg"], route=None if infusion else route, infusion_min=infusion)
-            results[route] = simulate(patient, regimen, days=1, dense_step_min=2.0)
+            results[ROUTE_LABELS[route]] = simulate(patient, regimen, days=1, dense_step_min=2.0)
         exposures = {route: r.exposure() for route, r in results.items()}
         reference = max(e.auc_mg_h_per_l for e in exposures.values())
-        numbers = {route: {"cmax_mg_per_l": e.cmax_mg_per_l, "tmax_h": e.tmax_h, "auc_mg_h_per_l": e.auc_mg_h_per_l} for route, e in exposures.items()}
+        codes = {ROUTE_LABELS[r]: r for r in COMPARED_ROUTES}
+        numbers = {codes[label]: {"cmax_mg_per_l": e.cmax_mg_per_l, "tmax_h": e.tmax_h, "auc_mg_h_per_l": e.auc_mg_h_per_l} for label, e in exposures.items()}
         text = "<br>".join(
-            f"{route}: peak {1000 * e.cmax_mg_per_l:.0f} ng/mL at {60 * e.tmax_h:.0f} min; exposure {100 * e.auc_mg_h_per_l / reference:.0f} % of the largest"
-            for route, e in exposures.items()
+            f"{label.capitalize()}: peak {1000 * e.cmax_mg_per_l:.0f} ng/mL at {60 * e.tmax_h:.0f} min; "
+            f"total exposure (AUC) {100 * e.auc_mg_h_per_l / reference:.0f} % of the largest shown"
+            for label, e in exposures.items()
         )
         return charts.concentration_figure(results), text, numbers
 
-    return SliderApp("Routes of administration", controls, build, view)
+    return SliderApp(
+        "Routes of administration", controls, build, view, note=note,
+        help_text="Pick several routes to compare: hold Ctrl (⌘ on a Mac) or Shift while clicking, or use Shift + arrow keys.",
+    )
 
 
 # ----- (d) cohorts ------------------------------------------------------------------------------------
@@ -279,7 +344,8 @@ def cohort_explorer(seed: int = 2026, effect: str = "dissociation") -> SliderApp
         numbers = {"median_last_percent": float(p50), "p5_last_percent": float(p5), "p95_last_percent": float(p95), "responders_percent": float(responders)}
         text = (
             f"Session {relative.shape[1]}: the median patient has <b>{p50:.0f} %</b> of their first {effect} peak; "
-            f"90 % of patients lie between {p5:.0f} % and {p95:.0f} %. Antidepressant responders (g >= 1): {responders:.0f} %."
+            f"90 % of patients lie between {p5:.0f} % and {p95:.0f} %. Antidepressant responders: <b>{responders:.0f} %</b> "
+            "(a responder's antidepressant effect size, Hedges' g, is at least 1: a large improvement over placebo)."
         )
         return charts.cohort_figure(result, effect), text, numbers
 
@@ -287,20 +353,21 @@ def cohort_explorer(seed: int = 2026, effect: str = "dissociation") -> SliderApp
 
 
 # ----- (e) escalation ---------------------------------------------------------------------------------
+ESCALATION_ROUTE = "intranasal"  # the route of non-medical use in the escalation literature (Morgan & Curran 2012)
 def escalation_explorer(patient: Patient | None = None) -> SliderApp:
     """(e) A user who raises the dose whenever the effect fades: the dose climbs, the effect does not come
     back, and harms (unconsciousness, bladder damage) accumulate."""
     patient = patient or Patient()
     controls = {
         "start_dose_mg_per_kg": float_slider("First dose (mg/kg)", 0.25, 2.0, 0.25, 1.0),
-        "step_mg_per_kg": float_slider("Increase when it fades (mg/kg)", 0.1, 1.0, 0.1, 0.5),
+        "step_mg_per_kg": float_slider("Step up when it fades (mg/kg)", 0.1, 1.0, 0.1, 0.5),
         "cap_mg_per_kg": float_slider("Largest dose (mg/kg)", 1.0, 20.0, 1.0, 20.0),
         "every_days": float_slider("Use every (days)", 0.5, 7.0, 0.5, 1.0),
         "sessions": int_slider("Sessions (number)", 10, 120, 10, 90),
     }
 
     def build(v: dict):
-        outcome = escalating_use(patient, **v)
+        outcome = escalating_use(patient, route=ESCALATION_ROUTE, **v)
         harms = [name for name, reached in outcome.harms().items() if reached]
         numbers = {"final_dose_mg_per_kg": float(outcome.doses_mg_per_kg[-1]), "reached_limit": outcome.reached_limit, "harms": harms}
         text = html.escape(outcome.message) + (
@@ -308,7 +375,14 @@ def escalation_explorer(patient: Patient | None = None) -> SliderApp:
         )
         return charts.escalation_figure(outcome), text, numbers
 
-    return SliderApp("Escalating use and its harms", controls, build)
+    return SliderApp(
+        "Escalating use and its harms (nasal ketamine)", controls, build,
+        help_text=(
+            "A simulated user takes nasal ketamine and raises the dose whenever the dissociation fades. The model cannot "
+            "tell you what any dose would do to a real person: bladder damage, memory problems, accidents and dependence "
+            "vary widely between people and are only marked here, not predicted."
+        ),
+    )
 
 
 APPS = {
@@ -318,3 +392,4 @@ APPS = {
     "cohort_explorer": cohort_explorer,
     "escalation_explorer": escalation_explorer,
 }
+from .teach.holiday_app import holiday_explorer  # noqa: E402

@@ -43,10 +43,11 @@ class Figure:
     key: tuple
     layout: Callable[[], alt.TopLevelMixin]  # builds the chart, reading the named tables
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    description: str = ""  # what the chart shows, in words: read aloud by screen readers (Vega-Lite ``description``)
 
     def chart(self) -> alt.TopLevelMixin:
-        """The Altair chart with its tables attached."""
-        return self.layout().properties(datasets=self.datasets())
+        """The Altair chart with its tables and its text description attached."""
+        return self.layout().properties(datasets=self.datasets(), description=self.description)
 
     def datasets(self) -> dict[str, str]:
         """The tables as inline CSV text, by name."""
@@ -84,6 +85,23 @@ def _colour(title: str, domain: Sequence[str]) -> alt.Color:
     return alt.Color("series:N", title=title, scale=alt.Scale(domain=list(domain), range=list(PALETTE[: len(domain)])))
 
 
+DASHES = ([1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 4], [10, 4])  # solid first: colour is never the only cue
+
+
+def _dash(title: str, domain: Sequence[str]) -> alt.StrokeDash:
+    """Line style by series, with the colour legend: series stay apart in grey print and for colour-blind readers."""
+    return alt.StrokeDash("series:N", title=title, scale=alt.Scale(domain=list(domain), range=[list(d) for d in DASHES[: len(domain)]]))
+
+
+def _whole_numbers(title: str) -> alt.X:
+    """A session axis: whole numbers only, labels that never overlap."""
+    return alt.X("session:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap="greedy"))
+
+
+def _list(items: Sequence[str]) -> str:
+    return "; ".join(items)
+
+
 def _reference_rule(param: alt.Parameter) -> alt.Chart:
     """A dashed horizontal line at the value of ``param`` (moved without re-simulating)."""
     return alt.Chart(_table("one_row")).mark_rule(strokeDash=[6, 4], color=PALETTE[-1]).encode(y=alt.datum(param, type="quantitative"))
@@ -116,6 +134,7 @@ def concentration_figure(results: Mapping[str, object], *, quantity: str = "plas
                 x=alt.X("time_h:Q", title="Time since the dose (h)"),
                 y=alt.Y("value:Q", title=title),
                 color=_colour("Route", labels),
+                strokeDash=_dash("Route", labels),
                 tooltip=[
                     alt.Tooltip("series:N", title="Route"),
                     alt.Tooltip("time_h:Q", title="Time (h)", format=".2f"),
@@ -127,7 +146,13 @@ def concentration_figure(results: Mapping[str, object], *, quantity: str = "plas
             .properties(width=WIDTH, height=HEIGHT)
         )
 
-    return Figure(("concentration", labels, title), layout, {"concentration": pd.concat(frames, ignore_index=True)})
+    peaks = []
+    for label, result in results.items():
+        series = result.plasma_mg_per_l if quantity == "plasma" else result.effect_site_mg_per_l
+        at = int(np.argmax(series))
+        peaks.append(f"{label} peaks at {series[at]:.3g} mg/L after {result.time_h[at]:.2g} h")
+    description = f"Line chart of {title.lower()} against time since the dose (hours), one line per route: " + _list(peaks) + "."
+    return Figure(("concentration", labels, title), layout, {"concentration": pd.concat(frames, ignore_index=True)}, description)
 
 
 # ----- effects over time ------------------------------------------------------------------------------
@@ -167,6 +192,7 @@ def effects_figure(
                 x=alt.X(f"{field_name}:Q", title=axis_title),
                 y=alt.Y("value:Q", title="Effect (% of maximum)", scale=alt.Scale(domain=[0, 100])),
                 color=_colour("Effect", effects),
+                strokeDash=_dash("Effect", effects),
             )
         )
         layers = [lines, _reference_rule(threshold)]
@@ -175,7 +201,11 @@ def effects_figure(
         return alt.layer(*layers).add_params(threshold).properties(width=WIDTH, height=HEIGHT)
 
     tables = {"effects": frame, "one_row": ONE_ROW} | ({"band": band} if band is not None else {})
-    return Figure(("effects", effects, field_name, band is not None), layout, tables)
+    description = (
+        f"Line chart of effects (% of maximum) over time ({axis_title.lower()}) with a dashed threshold at {threshold_percent:g} %: "
+        + _list([f"{e} peaks at {values[i].max():.0f} %" for i, e in enumerate(effects)]) + "."
+    )
+    return Figure(("effects", effects, field_name, band is not None), layout, tables, description)
 
 
 # ----- per-session response ---------------------------------------------------------------------------
@@ -196,9 +226,10 @@ def session_response_figure(results: Mapping[str, object], effect: str = "dissoc
             alt.Chart(_table("sessions"))
             .mark_line(point=True)
             .encode(
-                x=alt.X("session:Q", title="Session (number)"),
+                x=_whole_numbers("Session (number)"),
                 y=alt.Y("value:Q", title=f"Session peak {effect} (% of first session)"),
                 color=_colour("Regimen", labels),
+                strokeDash=_dash("Regimen", labels),
                 tooltip=[
                     alt.Tooltip("series:N", title="Regimen"),
                     alt.Tooltip("session:Q", title="Session"),
@@ -209,7 +240,16 @@ def session_response_figure(results: Mapping[str, object], effect: str = "dissoc
         )
         return alt.layer(lines, _reference_rule(reference)).add_params(reference).properties(width=WIDTH, height=HEIGHT)
 
-    return Figure(("sessions", effect, labels), layout, {"sessions": pd.concat(frames, ignore_index=True), "one_row": ONE_ROW})
+    parts = []
+    for frame in frames:
+        values = frame["value"].to_numpy()
+        low = int(np.argmin(values))
+        parts.append(
+            f"{frame['series'].iloc[0]}: {values.size} sessions, the last at {values[-1]:.0f} % of the first, "
+            f"the lowest at {values[low]:.0f} % (session {low + 1})"
+        )
+    description = f"Line chart of each session's peak {effect} as a percentage of the first session's, with a dashed reference line. " + _list(parts) + "."
+    return Figure(("sessions", effect, labels), layout, {"sessions": pd.concat(frames, ignore_index=True), "one_row": ONE_ROW}, description)
 
 
 # ----- dose-response ----------------------------------------------------------------------------------
@@ -231,11 +271,15 @@ def dose_response_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], ef
                 x=alt.X("dose:Q", title="Probe dose (mg/kg)", scale=alt.Scale(type="log")),
                 y=alt.Y("value:Q", title=f"Peak {effect} ({EFFECT_UNITS[effect]})"),
                 color=_colour("When", labels),
+                strokeDash=_dash("When", labels),
             )
             .properties(width=WIDTH, height=HEIGHT)
         )
 
-    return Figure(("dose_response", effect, labels), layout, {"dose_response": frame})
+    description = f"Dose-response curves of peak {effect} against probe dose (mg/kg, log scale): " + _list(
+        [f"{label}: from {np.min(r):.3g} to {np.max(r):.3g} {EFFECT_UNITS[effect]}" for label, (_, r) in curves.items()]
+    ) + "."
+    return Figure(("dose_response", effect, labels), layout, {"dose_response": frame}, description)
 
 
 # ----- cohorts ----------------------------------------------------------------------------------------
@@ -251,7 +295,7 @@ def cohort_figure(result, effect: str = "dissociation", *, threshold_g: float = 
     responders = pd.DataFrame({"session": session, "share": 100.0 * result.responder_fraction(threshold_g=threshold_g)})
 
     def layout() -> alt.TopLevelMixin:
-        base = alt.Chart(_table("bands")).encode(x=alt.X("session:Q", title="Session (number)"))
+        base = alt.Chart(_table("bands")).encode(x=_whole_numbers("Session (number)"))
         spread = alt.layer(
             base.mark_area(opacity=BAND_OPACITY, color=PALETTE[0]).encode(
                 y=alt.Y("p5:Q", title=f"Session peak {effect} (% of own first session)"), y2="p95:Q"
@@ -261,42 +305,69 @@ def cohort_figure(result, effect: str = "dissociation", *, threshold_g: float = 
         ).properties(width=WIDTH, height=HEIGHT, title="Median patient (line), middle half and 90 % of patients (bands)")
         share = (
             alt.Chart(_table("responders"))
-            .mark_bar(color=PALETTE[2])
+            .mark_area(color=PALETTE[2], opacity=0.5, line={"color": PALETTE[2]})
             .encode(
-                x=alt.X("session:O", title="Session (number)"),
-                y=alt.Y("share:Q", title=f"Responders, g >= {threshold_g:g} (% of patients)", scale=alt.Scale(domain=[0, 100])),
+                x=_whole_numbers("Session (number)"),
+                y=alt.Y("share:Q", title=f"Responders, antidepressant g ≥ {threshold_g:g} (% of patients)", scale=alt.Scale(domain=[0, 100])),
+                tooltip=[alt.Tooltip("session:Q", title="Session"), alt.Tooltip("share:Q", title="% responders", format=".0f")],
             )
             .properties(width=WIDTH, height=HEIGHT // 2)
         )
         return alt.vconcat(spread, share)
 
-    return Figure(("cohort", effect, threshold_g), layout, {"bands": bands, "responders": responders})
+    description = (
+        f"Band chart of {relative.shape[0]} patients over {session.size} sessions: at the last session the median patient's peak {effect} "
+        f"is {p50[-1]:.0f} % of their first, and 90 % of patients lie between {p5[-1]:.0f} % and {p95[-1]:.0f} %. "
+        f"Below it, the share of antidepressant responders (effect size g of at least {threshold_g:g}) per session, "
+        f"{responders['share'].iloc[-1]:.0f} % at the last session."
+    )
+    return Figure(("cohort", effect, threshold_g), layout, {"bands": bands, "responders": responders}, description)
 
 
 # ----- escalation -------------------------------------------------------------------------------------
 def escalation_figure(outcome) -> Figure:
     """An escalating user's dose per session (mg/kg) above the response it bought (% of maximum)."""
     session = np.arange(1, outcome.doses_mg_per_kg.size + 1)
-    frame = pd.DataFrame({"session": session, "dose": outcome.doses_mg_per_kg, "response": outcome.responses})
     effect = outcome.effect
+    anaesthesia = outcome.result.session_peaks("anesthesia")
+    names = (f"{effect} (what the user chases)", "anaesthesia (loss of consciousness)")
+    dose_frame = pd.DataFrame({"session": session, "dose": outcome.doses_mg_per_kg})
+    effect_frame = pd.concat(
+        [
+            pd.DataFrame({"session": session, "series": names[0], "value": outcome.responses}),
+            pd.DataFrame({"session": session, "series": names[1], "value": anaesthesia[: session.size]}),
+        ],
+        ignore_index=True,
+    )
 
     def layout() -> alt.TopLevelMixin:
-        x = alt.X("session:Q", title="Session (number)")
+        x = _whole_numbers("Session (number)")
         dose = (
-            alt.Chart(_table("escalation"))
-            .mark_line(point=True, color=PALETTE[3])
-            .encode(x=x, y=alt.Y("dose:Q", title="Dose taken (mg/kg)"))
+            alt.Chart(_table("doses"))
+            .mark_line(color=PALETTE[3], point=alt.OverlayMarkDef(color=PALETTE[3], filled=True))
+            .encode(x=x, y=alt.Y("dose:Q", title="Dose taken (mg/kg)"), tooltip=["session:Q", alt.Tooltip("dose:Q", title="mg/kg", format=".2f")])
             .properties(width=WIDTH, height=HEIGHT // 2 + 30)
         )
         response = (
-            alt.Chart(_table("escalation"))
-            .mark_line(point=True, color=PALETTE[0])
-            .encode(x=x, y=alt.Y("response:Q", title=f"Peak {effect} (% of maximum)", scale=alt.Scale(domain=[0, 100])))
+            alt.Chart(_table("effects"))
+            .mark_line(point=True)
+            .encode(
+                x=x,
+                y=alt.Y("value:Q", title="Session peak (% of maximum)", scale=alt.Scale(domain=[0, 100])),
+                color=_colour("Effect", names),
+                strokeDash=_dash("Effect", names),
+                shape=alt.Shape("series:N", title="Effect", scale=alt.Scale(domain=list(names), range=["circle", "triangle-up"])),
+            )
             .properties(width=WIDTH, height=HEIGHT // 2 + 30)
         )
-        return alt.vconcat(dose, response)
+        return alt.vconcat(dose, response).resolve_scale(color="independent")
 
-    return Figure(("escalation", effect), layout, {"escalation": frame})
+    description = (
+        f"Two line charts over {session.size} sessions. Top: the dose taken rose from {outcome.doses_mg_per_kg[0]:.2g} "
+        f"to {outcome.doses_mg_per_kg[-1]:.2g} mg/kg. Bottom: peak {effect} went from {outcome.responses[0]:.0f} % to "
+        f"{outcome.responses[-1]:.0f} % of maximum, and peak anaesthesia reached {anaesthesia.max():.0f} %."
+    )
+    return Figure(("escalation", effect), layout, {"doses": dose_frame, "effects": effect_frame}, description)
 
 
 # ----- recovery during holidays -----------------------------------------------------------------------
@@ -323,9 +394,10 @@ def recovery_figure(result, *, holidays: Sequence[tuple[float, float]] = ()) -> 
             alt.Chart(_table("adaptation"))
             .mark_line()
             .encode(
-                x=alt.X("time_days:Q", title="Time (days)"),
+                x=alt.X("time_days:Q", title="Time (days)", axis=alt.Axis(labelOverlap="greedy", tickMinStep=1)),
                 y=alt.Y("value:Q", title="EC50 change from baseline (%; up = tolerance)"),
                 color=_colour("Adaptation", names),
+                strokeDash=_dash("Adaptation", names),
             )
             .transform_filter(alt.datum.time_days >= from_day)
         )
@@ -337,7 +409,13 @@ def recovery_figure(result, *, holidays: Sequence[tuple[float, float]] = ()) -> 
         )
         return alt.layer(holiday, lines).add_params(from_day).properties(width=WIDTH, height=HEIGHT)
 
-    return Figure(("recovery",), layout, {"adaptation": frame, "holidays": shaded})
+    description = (
+        f"Line chart over {days[-1]:.0f} days of how far adaptation has moved each EC50 from baseline (up means tolerance, down means "
+        f"sensitization), with {len(holidays)} drug holidays shaded: "
+        + _list([f"{n} ends at {series[i, -1]:+.0f} % (range {series[i].min():+.0f} to {series[i].max():+.0f} %)" for i, n in enumerate(names)])
+        + "."
+    )
+    return Figure(("recovery",), layout, {"adaptation": frame, "holidays": shaded}, description)
 
 
 def holiday_windows(regimen, *, min_gap_days: float) -> list[tuple[float, float]]:
@@ -361,14 +439,22 @@ def challenge_figure(responses: Mapping[str, float], effect: str = "locomotor") 
             alt.Chart(_table("challenge"))
             .mark_bar()
             .encode(
-                x=alt.X("series:N", title="Pretreatment (same total dose)", sort=list(labels)),
+                x=alt.X("series:N", title="Pretreatment (same total dose)", sort=list(labels), axis=alt.Axis(labelAngle=0, labelLimit=200)),
                 y=alt.Y("value:Q", title=f"Challenge {effect} peak (% of drug-naive response)"),
                 color=alt.Color("series:N", legend=None, scale=alt.Scale(domain=list(labels), range=list(PALETTE[: len(labels)]))),
             )
         )
-        return alt.layer(bars, _reference_rule(reference)).add_params(reference).properties(width=WIDTH // 2, height=HEIGHT)
+        labels_on_bars = (
+            alt.Chart(_table("challenge"))
+            .mark_text(dy=-8)
+            .encode(x=alt.X("series:N", sort=list(labels)), y="value:Q", text=alt.Text("value:Q", format=".0f"))
+        )
+        return alt.layer(bars, labels_on_bars, _reference_rule(reference)).add_params(reference).properties(width=WIDTH, height=HEIGHT)
 
-    return Figure(("challenge", effect, labels), layout, {"challenge": frame, "one_row": ONE_ROW})
+    description = f"Bar chart of the challenge {effect} peak as a percentage of a drug-naive response (100 % = no change, above = sensitized, below = tolerant): " + _list(
+        [f"{label} {100.0 * value:.0f} %" for label, value in responses.items()]
+    ) + "."
+    return Figure(("challenge", effect, labels), layout, {"challenge": frame, "one_row": ONE_ROW}, description)
 
 
 def stacked(*figures: Figure) -> Figure:
@@ -379,7 +465,7 @@ def stacked(*figures: Figure) -> Figure:
     def layout() -> alt.TopLevelMixin:
         return alt.vconcat(*(f.layout() for f in figures)).resolve_scale(color="independent")
 
-    return Figure(("stacked",) + tuple(f.key for f in figures), layout, tables)
+    return Figure(("stacked",) + tuple(f.key for f in figures), layout, tables, " Below it: ".join(f.description for f in figures if f.description))
 
 
 # ----- public builders: Altair charts from results ------------------------------------------------------

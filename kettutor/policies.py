@@ -168,8 +168,24 @@ def escalating_use(
             f"session {limit_session}. In life, this is where harms pile up."
         )
     else:
-        message = f"Dose went from {start:g} to {log.doses[-1]:g} mg/kg over {count} sessions."
+        message = _escalation_summary(start, log, count, route)
     return _finish("escalating use", log, limit_session is not None, limit_session, message)
+
+
+def _escalation_summary(start: float, log: _SessionLog, count: int, route: str) -> str:
+    """What chasing the first effect did, in one or two sentences a learner can read."""
+    first, last = log.responses[0], log.responses[-1]
+    if log.doses[-1] <= start:
+        return (
+            f"The {route} dose stayed at {start:g} mg/kg for all {count} sessions: the response never fell below the "
+            f"threshold that triggers a step up (last session {last:.0f} % of maximum against {first:.0f} % at first)."
+        )
+    raised = next(i for i, dose in enumerate(log.doses) if dose > start) + 1
+    return (
+        f"To chase the first session's effect, the {route} dose climbed from {start:g} to {log.doses[-1]:g} mg/kg "
+        f"({log.doses[-1] / start:.1f} times the first dose) over {count} sessions, first raised at session {raised}; "
+        f"the response went from {first:.0f} % to {last:.0f} % of maximum."
+    )
 
 
 def titrate_to_response(

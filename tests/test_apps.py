@@ -87,7 +87,7 @@ def test_route_comparison_shows_first_pass_and_absorption():
     _set(app, routes=("iv_infusion", "oral"))
     oral, iv = app.numbers["oral"], app.numbers["iv_infusion"]
     assert oral["auc_mg_h_per_l"] < 0.5 * iv["auc_mg_h_per_l"]
-    assert "oral" in app.readout.value and "window_h" in {p["name"] for p in app.chart.spec["params"]}
+    assert "Oral (swallowed)" in app.readout.value and "window_h" in {p["name"] for p in app.chart.spec["params"]}
 
 
 def test_cohort_explorer_spread_and_responders():
@@ -119,12 +119,15 @@ def test_out_of_range_values_show_the_api_error_in_the_app(explorer):
     dose = explorer.controls["dose_mg_per_kg"]
     dose.max = 100.0
     dose.value = 60.0
-    assert "dose_mg_per_kg" in explorer.message.value and "mg/kg" in explorer.message.value and "60" in explorer.message.value
+    assert "‘Dose (mg/kg)’" in explorer.message.value and "mg/kg" in explorer.message.value and "60" in explorer.message.value
+    assert "dose_mg_per_kg" not in explorer.message.value  # the slider's label, not the model's parameter name
     assert explorer.chart.spec is spec and explorer.simulations == runs
+    assert explorer.chart.layout.opacity == apps.STALE_OPACITY and "greyed-out" in explorer.message.value
     dose.value, dose.max = 0.5, 2.0
-    assert explorer.message.value == ""
+    assert explorer.message.value == "" and explorer.chart.layout.opacity == "1"
     _set(explorer, holiday_every_weeks=2, holiday_days=14)  # a holiday as long as its cycle
-    assert "length_days must be" in explorer.message.value
+    message = explorer.message.value
+    assert "14 days" in message and "2 weeks" in message and "Holiday length" in message and "length_days" not in message
 
 
 def test_empty_route_selection_is_a_clear_message():
@@ -144,3 +147,37 @@ def test_widget_javascript_is_offline():
     assert not re.search(r"""(import|from)\s*\(?\s*["']https?://""", source)
     hosts = {urlparse(url).hostname for url in re.findall(r"https?://[A-Za-z0-9./_-]+", source)}
     assert hosts <= {"www.w3.org", "github.com", "vega.github.io"}
+
+
+def test_route_app_opens_on_the_hours_its_slider_shows_and_names_routes_in_words():
+    app = apps.route_comparison()
+    assert app.chart.params.window_h == app.view["window"][0].value
+    labels = [label for label, _ in app.controls["routes"].options]
+    assert all("_" not in label for label in labels) and "intramuscular injection" in labels
+    assert "Ctrl" in app.children[1].value  # how to pick several
+
+
+def test_route_app_says_an_extrapolated_dose_in_the_learners_unit_without_repeating_the_disclaimer():
+    app = apps.route_comparison()
+    _set(app, dose_mg=100.0)
+    assert "100 mg is" in app.message.value and "not a dosing guide" not in app.message.value
+
+
+def test_every_app_chart_carries_a_text_description_that_follows_the_data():
+    for build in apps.APPS.values():
+        app = build()
+        first = app.chart.spec["description"]
+        assert len(first) > 40, first
+    explorer = apps.dose_frequency_holiday_explorer()
+    before = explorer.chart.spec["description"]
+    _set(explorer, every_days=1.0)
+    assert explorer.chart.spec["description"] != before and "84 sessions" in explorer.chart.spec["description"]
+
+
+def test_escalation_readout_names_the_route_and_shows_the_anaesthesia_it_reaches():
+    app = apps.escalation_explorer()
+    assert "nasal" in app.children[0].value.lower()
+    table = app.chart.spec["datasets"]["effects"]
+    assert "anaesthesia" in table and "dissociation" in table
+    _set(app, start_dose_mg_per_kg=0.25, sessions=10, every_days=7.0)
+    assert "0.25 to 0.25" not in app.readout.value

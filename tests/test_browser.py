@@ -19,6 +19,7 @@ from servers import free_port, running
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRED = os.environ.get("KETTUTOR_REQUIRE_BROWSER") == "1"
+LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 
 
 def _need(condition: bool, reason: str) -> None:
@@ -46,13 +47,14 @@ def lab(tmp_path_factory):
     for module in ("jupyterlab", "playwright"):
         _need(importlib.util.find_spec(module) is not None, f"{module} is not installed")
     work = tmp_path_factory.mktemp("lab")
-    shutil.copy(ROOT / "lessons" / "00_start_here.ipynb", work)
+    for lesson in LESSONS:
+        shutil.copy(lesson, work)
     port = free_port()
     command = [
         sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}",
         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
         f"--ServerApp.root_dir={work}", f"--LabApp.user_settings_dir={_settings(work / 'settings')}",
-        f"--LabApp.workspaces_dir={work / 'workspaces'}",
+        f"--LabApp.workspaces_dir={work / 'workspaces'}", "--LabApp.expose_app_in_browser=True",
     ]  # fmt: skip
     environment = dict(os.environ, JUPYTER_RUNTIME_DIR=str(work / "runtime"))
     with running(command, port, "JupyterLab", env=environment) as url:
@@ -138,3 +140,54 @@ def test_lesson_runs_as_an_app_in_voila_offline(voila, page):
     assert tab.locator("text=apps.dose_frequency_holiday_explorer()").count() == 0
     _explore_daily_dosing(tab)
     _no_chart_errors(tab, blocked, errors)
+
+
+ALL_CELLS_RUN = """() => {
+  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim());
+  return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p));
+}"""
+CHART_COUNTS = """() => {
+  const embeds = [...document.querySelectorAll('.vega-embed')];
+  return [embeds.length, embeds.filter(e => e.querySelector('svg, canvas')).length];
+}"""
+ERROR_OUTPUTS = """() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+  .map(e => e.textContent).filter(t => t.includes('Traceback') || t.includes('Error'))"""
+
+
+@pytest.mark.parametrize("lesson", [p.name for p in LESSONS if not p.name.startswith("00_")])
+def test_every_lesson_runs_in_jupyterlab_without_errors_and_draws_every_chart(lab, page, lesson):
+    """Open the lesson, run all cells, and find every code cell executed, no error output, and as many
+    drawn charts as chart containers (each app draws before the test goes on)."""
+    tab, blocked, errors = page
+    tab.goto(f"{lab}/lab/tree/{lesson}")
+    tab.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    tab.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=90_000)
+    tab.click("div.lm-MenuBar-itemLabel:text('Run')")
+    tab.click("text=Run All Cells")
+    tab.wait_for_function(ALL_CELLS_RUN, timeout=180_000)
+    tab.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=120_000)
+    tab.wait_for_function(f"({CHART_COUNTS})()[0] > 0 && ({CHART_COUNTS})()[0] === ({CHART_COUNTS})()[1]", timeout=60_000)
+    assert tab.evaluate(ERROR_OUTPUTS) == []
+    _no_chart_errors(tab, blocked, errors)
+    tab.evaluate("() => window.jupyterapp.commands.execute('kernelmenu:shutdown')")  # free the kernel for the next lesson
+
+
+SECOND_VOILA_LESSON = "03_tolerance.ipynb"
+
+
+def test_a_course_lesson_runs_in_voila_with_its_self_checks(lab, page):
+    """A course lesson as an app: charts draw offline, code stays hidden, a self-check answers a click."""
+    path = ROOT / "lessons" / SECOND_VOILA_LESSON
+    port = free_port()
+    command = [sys.executable, "-m", "voila", str(path), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"]
+    with running(command, port, "Voila") as url:
+        tab, blocked, errors = page
+        tab.goto(url + "/", timeout=120_000)
+        tab.wait_for_function(CHARTS_DRAWN.replace(">= 2", ">= 1"), timeout=120_000)
+        assert tab.locator("text=teach.quiz(").count() == 0  # Voila hides the code
+        quiz = tab.locator(".widget-vbox", has=tab.locator("text=Self-check")).first
+        quiz.locator("input[type=radio]").first.check()
+        quiz.locator("button:has-text('Check')").click()
+        tab.wait_for_selector("[role=status]", timeout=30_000)
+        assert tab.locator("[role=status]").first.inner_text().strip()
+        _no_chart_errors(tab, blocked, errors)
