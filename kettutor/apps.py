@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import html
 import re
-import warnings
+import threading
 from collections.abc import Callable
 
 import altair as alt
 import ipywidgets as widgets
 
 from . import charts
+from ._validate import collecting_range_warnings
 from .analysis import challenge_response
 from .cohort import Cohort
 from .patient import Patient
@@ -68,10 +69,13 @@ class SliderApp(widgets.VBox):
         *,
         note: Callable[[Warning], str] | None = None,
         help_text: str = "",
+        preview: Callable[[dict], tuple[charts.Figure, str, dict]] | None = None,
     ) -> None:
         charts.use_offline()
         self.controls, self.view, self._build = controls, view or {}, build
         self._note = note or plain_note
+        self._preview, self._generation, self._worker = preview, 0, None
+        self._showing = threading.Lock()  # a background result and a new slider move never update the page at once
         self.readout = widgets.HTML()
         self.message = widgets.HTML()
         self.numbers: dict = {}
@@ -107,18 +111,48 @@ class SliderApp(widgets.VBox):
     def _on_model_change(self, _change=None) -> None:
         self.refresh()
 
-    def _run(self) -> tuple[charts.Figure, str, dict, list[str]]:
-        """Build for the current values, collecting warnings (e.g. doses beyond the validated range)."""
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            figure, readout, numbers = self._build(self.values())
+    def _run(self, build=None, values: dict | None = None) -> tuple[charts.Figure, str, dict, list[str]]:
+        """Build for the current values, collecting notes (e.g. doses beyond the validated range)."""
+        with collecting_range_warnings() as caught:
+            figure, readout, numbers = (build or self._build)(self.values() if values is None else values)
         self.simulations += 1
-        return figure, readout, numbers, [self._note(w.message) for w in caught]
+        return figure, readout, numbers, [self._note(w) for w in caught]
 
     def refresh(self) -> None:
-        """Re-simulate for the current control values; a bad value shows its error and keeps the last chart."""
+        """Re-simulate for the current control values; a bad value shows its error and keeps the last chart.
+
+        An app with a ``preview`` answers at once with the preview (say, the first sessions of a long course),
+        then builds the full result in a background thread; a newer slider move makes the older result stale.
+        """
+        with self._showing:
+            self._generation += 1
+            if self._preview is None:
+                self._update(self._run)
+                return
+            generation, values = self._generation, self.values()
+            started = self._update(lambda: self._run(self._preview, values), preview=True)
+        if started:
+            self._worker = threading.Thread(target=self._finish, args=(generation, values), daemon=True)
+            self._worker.start()
+
+    def _finish(self, generation: int, values: dict) -> None:
         try:
-            figure, readout, numbers, notes = self._run()
+            built = self._run(self._build, values)
+        except ValueError:
+            return  # the preview already showed this error
+        with self._showing:
+            if generation == self._generation:  # a newer slider move makes this result stale
+                self._update(lambda: built)
+
+    def wait(self, timeout_s: float = 60.0) -> None:
+        """Block until a background build has finished (for tests and scripts)."""
+        if self._worker is not None:
+            self._worker.join(timeout_s)
+
+    def _update(self, run: Callable[[], tuple], *, preview: bool = False) -> bool:
+        """Show what ``run()`` builds; returns False if it refused the values."""
+        try:
+            figure, readout, numbers, notes = run()
         except ValueError as error:
             error = self.in_slider_terms(str(error))
             self.chart.layout.opacity = STALE_OPACITY  # the chart no longer matches the sliders: grey it out and say so
@@ -126,7 +160,7 @@ class SliderApp(widgets.VBox):
                 f"<div role='alert'><b style='color:#D55E00'>✘ Not simulated:</b> {html.escape(str(error))} "
                 "<i>The greyed-out chart still shows the last settings that worked.</i></div>"
             )
-            return
+            return False
         self.chart.layout.opacity = "1"
         if figure.key == self._layout_key:
             spec = dict(self._template, datasets=figure.datasets(), description=figure.description)
@@ -139,6 +173,9 @@ class SliderApp(widgets.VBox):
             for control, param in self.view.values():
                 setattr(self.chart.params, param, control.value)
         self._show(readout, numbers, notes)
+        if preview:
+            self.message.value += "<div role='status'><i>⏳ A quick preview; the full result replaces it in a moment.</i></div>"
+        return True
 
     def in_slider_terms(self, message: str) -> str:
         """``message`` with the model's parameter names replaced by the labels of the sliders that set them."""
@@ -325,6 +362,7 @@ def route_comparison(patient: Patient | None = None) -> SliderApp:
 
 
 # ----- (d) cohorts ------------------------------------------------------------------------------------
+COHORT_PREVIEW_PATIENTS = 25  # patients shown at once when a slider moves; the full cohort follows in the background
 def cohort_explorer(seed: int = 2026, effect: str = "dissociation") -> SliderApp:
     """(d) A virtual cohort on one regimen: how widely patients' tolerance and response spread."""
     controls = {
@@ -334,8 +372,20 @@ def cohort_explorer(seed: int = 2026, effect: str = "dissociation") -> SliderApp
         "course_weeks": int_slider("Course length (weeks)", 1, 26, 1, 4),
     }
 
+    sampled: dict[int, Cohort] = {}  # the same seed gives the same patients: sample each size once
+
+    def cohort_of(size: int) -> Cohort:
+        if size not in sampled:
+            sampled[size] = Cohort.sample(size, seed=seed)
+        return sampled[size]
+
     def build(v: dict):
-        cohort = Cohort.sample(v["patients"], seed=seed)
+        return cohort_view(v, cohort_of(v["patients"]))
+
+    def preview(v: dict):  # the first patients of the same cohort
+        return cohort_view(v, cohort_of(min(v["patients"], COHORT_PREVIEW_PATIENTS)), preview=True)
+
+    def cohort_view(v: dict, cohort: Cohort, preview: bool = False):
         regimen = Regimen.repeated(dose_mg_per_kg=v["dose_mg_per_kg"], infusion_min=IV_INFUSION_MIN, every_days=v["every_days"], duration_days=v["course_weeks"] * 7)
         result = simulate(cohort, regimen, days=v["course_weeks"] * 7 + 3)
         relative = 100.0 * result.relative_session_peaks(effect)
@@ -343,16 +393,18 @@ def cohort_explorer(seed: int = 2026, effect: str = "dissociation") -> SliderApp
         responders = 100.0 * result.responder_fraction(threshold_g=1.0)[-1]
         numbers = {"median_last_percent": float(p50), "p5_last_percent": float(p5), "p95_last_percent": float(p95), "responders_percent": float(responders)}
         text = (
-            f"Session {relative.shape[1]}: the median patient has <b>{p50:.0f} %</b> of their first {effect} peak; "
+            f"Session {relative.shape[1]}{f' (first {len(cohort)} patients)' if preview else ''}: the median patient has "
+            f"<b>{p50:.0f} %</b> of their first {effect} peak; "
             f"90 % of patients lie between {p5:.0f} % and {p95:.0f} %. Antidepressant responders: <b>{responders:.0f} %</b> "
             "(a responder's antidepressant effect size, Hedges' g, is at least 1: a large improvement over placebo)."
         )
         return charts.cohort_figure(result, effect), text, numbers
 
-    return SliderApp("A virtual cohort", controls, build)
+    return SliderApp("A virtual cohort", controls, build, preview=preview)
 
 
 # ----- (e) escalation ---------------------------------------------------------------------------------
+ESCALATION_PREVIEW_SESSIONS = 10  # sessions shown at once when a slider moves; the rest follow in the background
 ESCALATION_ROUTE = "intranasal"  # the route of non-medical use in the escalation literature (Morgan & Curran 2012)
 def escalation_explorer(patient: Patient | None = None) -> SliderApp:
     """(e) A user who raises the dose whenever the effect fades: the dose climbs, the effect does not come
@@ -367,7 +419,13 @@ def escalation_explorer(patient: Patient | None = None) -> SliderApp:
     }
 
     def build(v: dict):
-        outcome = escalating_use(patient, route=ESCALATION_ROUTE, **v)
+        return escalation_view(v, v["sessions"])
+
+    def preview(v: dict):
+        return escalation_view(v, min(v["sessions"], ESCALATION_PREVIEW_SESSIONS))
+
+    def escalation_view(v: dict, sessions: int):
+        outcome = escalating_use(patient, route=ESCALATION_ROUTE, **dict(v, sessions=sessions))
         harms = [name for name, reached in outcome.harms().items() if reached]
         numbers = {"final_dose_mg_per_kg": float(outcome.doses_mg_per_kg[-1]), "reached_limit": outcome.reached_limit, "harms": harms}
         text = html.escape(outcome.message) + (
@@ -376,7 +434,7 @@ def escalation_explorer(patient: Patient | None = None) -> SliderApp:
         return charts.escalation_figure(outcome), text, numbers
 
     return SliderApp(
-        "Escalating use and its harms (nasal ketamine)", controls, build,
+        "Escalating use and its harms (nasal ketamine)", controls, build, preview=preview,
         help_text=(
             "A simulated user takes nasal ketamine and raises the dose whenever the dissociation fades. The model cannot "
             "tell you what any dose would do to a real person: bladder damage, memory problems, accidents and dependence "
@@ -393,3 +451,6 @@ APPS = {
     "escalation_explorer": escalation_explorer,
 }
 from .teach.holiday_app import holiday_explorer  # noqa: E402
+from .teach.protocol_app import protocol_explorer  # noqa: E402
+from .teach.dose_response_app import concentration_effect_explorer  # noqa: E402
+from .teach.frequency_app import frequency_comparison  # noqa: E402

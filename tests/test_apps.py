@@ -24,6 +24,7 @@ def _set(app, **values):
     """Move model sliders one by one, as a learner would, and return the app's numbers."""
     for name, value in values.items():
         app.controls[name].value = value
+    app.wait()  # apps with a preview finish the full result in the background
     return dict(app.numbers)
 
 
@@ -181,3 +182,22 @@ def test_escalation_readout_names_the_route_and_shows_the_anaesthesia_it_reaches
     assert "anaesthesia" in table and "dissociation" in table
     _set(app, start_dose_mg_per_kg=0.25, sessions=10, every_days=7.0)
     assert "0.25 to 0.25" not in app.readout.value
+
+
+def test_slow_apps_answer_with_a_preview_then_the_full_result():
+    """The escalation app shows its first sessions at once, says a full result is coming, then replaces it."""
+    app = apps.escalation_explorer()
+    app.controls["sessions"].value = 60
+    preview_sessions = len(app.chart.spec["datasets"]["doses"].strip().splitlines()) - 1
+    assert preview_sessions == apps.ESCALATION_PREVIEW_SESSIONS and "preview" in app.message.value
+    app.wait()
+    assert len(app.chart.spec["datasets"]["doses"].strip().splitlines()) - 1 == 60
+    assert "preview" not in app.message.value
+
+
+def test_a_newer_slider_move_wins_over_an_older_background_result():
+    app = apps.cohort_explorer()
+    app.controls["course_weeks"].value = 8
+    app.controls["course_weeks"].value = 2
+    app.wait()
+    assert app.readout.value.startswith("Session 4:")  # 2 weeks of doses every 3.5 days, not 8 weeks
