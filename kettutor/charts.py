@@ -19,7 +19,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ._validate import check_number
+from ._validate import check_number, check_sequence, shown
 from .effects import EFFECT_UNITS, check_effect
 
 # Okabe & Ito (2008) colour-blind-safe palette, black last.
@@ -110,12 +110,41 @@ def _reference_rule(param: alt.Parameter) -> alt.Chart:
 ONE_ROW = pd.DataFrame({"row": [0]})
 
 
+def _labelled(name: str, mapping: object, what: str, check, example: str) -> dict:
+    """``mapping`` as a dict of str label -> value, each value checked by ``check`` (at least one entry)."""
+    if not isinstance(mapping, Mapping) or not mapping:
+        raise ValueError(f"{name} must be a dict of label -> {what} with at least one entry, e.g. {example}; got {shown(mapping)}.")
+    for label, value in mapping.items():
+        if not isinstance(label, str):
+            raise ValueError(f"{name} must be labelled by str keys (shown in the legend); got the key {shown(label)}.")
+        check(label, value)
+    return dict(mapping)
+
+
+def _instance_of(kind_name: str, example: str):
+    """A check that a dict value is a kettutor ``kind_name`` (SimulationResult, CohortResult, ...)."""
+
+    def check(label: str, value: object) -> None:
+        from . import cohort, policies, result
+
+        kind = {"SimulationResult": result.SimulationResult, "CohortResult": cohort.CohortResult, "PolicyOutcome": policies.PolicyOutcome}[kind_name]
+        if not isinstance(value, kind):
+            raise ValueError(f"each value must be a kettutor.{kind_name} ({example}); got {shown(value)} of type {type(value).__name__} for {label!r}.")
+
+    return check
+
+
+def _check_one(name: str, value: object, kind_name: str, example: str) -> None:
+    _instance_of(kind_name, example)(name, value)
+
+
 # ----- concentration-time by route --------------------------------------------------------------------
 def concentration_figure(results: Mapping[str, object], *, quantity: str = "plasma") -> Figure:
     """Concentration-time curves of several results (e.g. one per route), labelled by their keys.
     ``quantity``: 'plasma' or 'effect site' (ketamine, mg/L). Parameter ``window_h``: hours shown."""
-    if quantity not in ("plasma", "effect site"):
-        raise ValueError(f"quantity must be 'plasma' or 'effect site'; got {quantity!r}.")
+    if not isinstance(quantity, str) or quantity not in ("plasma", "effect site"):
+        raise ValueError(f"quantity must be 'plasma' or 'effect site'; got {shown(quantity)}.")
+    results = _labelled("results", results, "SimulationResult", _instance_of("SimulationResult", "from kettutor.simulate"), "{'IV': simulate(...)}")
     frames, hours = [], 0.0
     for label, result in results.items():
         series = result.plasma_mg_per_l if quantity == "plasma" else result.effect_site_mg_per_l
@@ -165,12 +194,16 @@ def effects_figure(
 ) -> Figure:
     """Acute effects (% of maximum) over time with a threshold line (parameter ``threshold``) and, if
     given, a shaded band (``band_percent``: low and high %, e.g. a target range)."""
-    effects = tuple(check_effect(e) for e in effects)
+    _check_one("result", result, "SimulationResult", "from kettutor.simulate")
+    if isinstance(effects, str):
+        raise ValueError(f"effects must be a tuple of effect names, e.g. ({effects!r},); got the string {effects!r}.")
+    effects = tuple(check_effect(e) for e in check_sequence("effects", effects, "effect names", example="('dissociation',)", low=1, high=len(EFFECT_UNITS)))
     if any(not EFFECT_UNITS[e].startswith("%") for e in effects):
         raise ValueError(f"effects_chart draws effects in % of maximum; {list(effects)} includes the antidepressant effect (Hedges g).")
     threshold_percent = check_number("threshold_percent", threshold_percent, "%", low=0.0, high=100.0, low_inclusive=True)
     band = None
     if band_percent is not None:
+        band_percent = check_sequence("band_percent", band_percent, "percentages (low, high)", example="(40, 60)", low=2, high=2)
         low = check_number("band_percent low", band_percent[0], "%", low=0.0, high=100.0, low_inclusive=True)
         high = check_number("band_percent high", band_percent[1], "%", low=low, high=100.0)
         band = pd.DataFrame({"low": [low], "high": [high]})
@@ -213,6 +246,7 @@ def session_response_figure(results: Mapping[str, object], effect: str = "dissoc
     """Each session's peak ``effect`` as % of that patient's first session (tolerance falls below 100 %,
     sensitization rises above), one line per result. Parameter ``reference`` moves a reference line."""
     effect = check_effect(effect)
+    results = _labelled("results", results, "SimulationResult", _instance_of("SimulationResult", "from kettutor.simulate"), "{'weekly': simulate(...)}")
     frames = []
     for label, result in results.items():
         relative = 100.0 * result.relative_session_peaks(effect)
@@ -257,6 +291,7 @@ def dose_response_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], ef
     """Dose-response curves (probe dose in mg/kg, log axis, against peak effect), e.g. before and after a
     course: tolerance shifts the curve right, sensitization left."""
     effect = check_effect(effect)
+    curves = _labelled("curves", curves, "(doses_mg_per_kg, responses) pair", _check_curve, "{'day 0': dose_response(...)}")
     frame = pd.concat(
         [pd.DataFrame({"dose": np.asarray(d, float), "series": label, "value": np.asarray(r, float)}) for label, (d, r) in curves.items()],
         ignore_index=True,
@@ -282,10 +317,31 @@ def dose_response_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], ef
     return Figure(("dose_response", effect, labels), layout, {"dose_response": frame}, description)
 
 
+def _check_curve(label: str, curve: object) -> None:
+    """A dose-response curve: (doses_mg_per_kg, responses), equally long, doses > 0 (log axis), all finite."""
+    pair = check_sequence(f"curves[{label!r}]", curve, "arrays (doses_mg_per_kg, responses)", example="dose_response(...)", low=2, high=2)
+    try:
+        doses, values = (np.asarray(part, dtype=float) for part in pair)
+    except (TypeError, ValueError):
+        raise ValueError(f"curves[{label!r}] must hold two arrays of numbers (doses_mg_per_kg, responses); got {shown(curve)}.") from None
+    if doses.ndim != 1 or values.shape != doses.shape or doses.size == 0:
+        raise ValueError(
+            f"curves[{label!r}] must hold two equally long 1-D arrays with at least one dose (doses_mg_per_kg, responses); "
+            f"got shapes {doses.shape} and {values.shape}."
+        )
+    if not (np.all(np.isfinite(doses)) and np.all(doses > 0.0) and np.all(np.isfinite(values))):
+        raise ValueError(f"curves[{label!r}] must hold finite numbers, with doses_mg_per_kg > 0 mg/kg (a log axis); got {shown(curve)}.")
+
+
+def _check_response(label: str, value: object) -> None:
+    check_number(f"responses[{label!r}]", value, "x the drug-naive response", low=0.0, high=1e6, low_inclusive=True)
+
+
 # ----- cohorts ----------------------------------------------------------------------------------------
 def cohort_figure(result, effect: str = "dissociation", *, threshold_g: float = 1.0) -> Figure:
     """Percentile bands (5-95 and 25-75 %) and median of each session's peak relative to the patient's first
     session, above the share of responders (antidepressant effect >= ``threshold_g``) per session."""
+    _check_one("result", result, "CohortResult", "from kettutor.simulate(cohort, regimen)")
     effect = check_effect(effect)
     threshold_g = check_number("threshold_g", threshold_g, "Hedges g", low=0.0, high=2.0)
     relative = 100.0 * result.relative_session_peaks(effect)
@@ -327,6 +383,7 @@ def cohort_figure(result, effect: str = "dissociation", *, threshold_g: float = 
 # ----- escalation -------------------------------------------------------------------------------------
 def escalation_figure(outcome) -> Figure:
     """An escalating user's dose per session (mg/kg) above the response it bought (% of maximum)."""
+    _check_one("outcome", outcome, "PolicyOutcome", "from kettutor.escalating_use")
     session = np.arange(1, outcome.doses_mg_per_kg.size + 1)
     effect = outcome.effect
     anaesthesia = outcome.result.session_peaks("anesthesia")
@@ -360,7 +417,7 @@ def escalation_figure(outcome) -> Figure:
             )
             .properties(width=WIDTH, height=HEIGHT // 2 + 30)
         )
-        return alt.vconcat(dose, response).resolve_scale(color="independent")
+        return alt.vconcat(dose, response).resolve_scale(color="independent", strokeDash="independent", shape="independent")
 
     description = (
         f"Two line charts over {session.size} sessions. Top: the dose taken rose from {outcome.doses_mg_per_kg[0]:.2g} "
@@ -378,6 +435,8 @@ def recovery_figure(result, *, holidays: Sequence[tuple[float, float]] = ()) -> 
     """How far adaptation has moved the EC50 of dissociation (tolerance) and of the locomotor/reward
     effect (tolerance and sensitization) from the patient's baseline, over time, with drug holidays shaded:
     tolerance fades during a holiday, sensitization much more slowly. Parameter ``from_day`` trims the view."""
+    _check_one("result", result, "SimulationResult", "from kettutor.simulate")
+    holidays = _check_holidays(holidays)
     days = result.time_h / 24.0
     series = np.stack([result.ec50_change_percent(e) for e in RECOVERY_EFFECTS])
     keep = peak_preserving_indices(series, MAX_ROWS // len(RECOVERY_EFFECTS))
@@ -418,8 +477,23 @@ def recovery_figure(result, *, holidays: Sequence[tuple[float, float]] = ()) -> 
     return Figure(("recovery",), layout, {"adaptation": frame, "holidays": shaded}, description)
 
 
+def _check_holidays(holidays: object) -> list[tuple[float, float]]:
+    """Holidays as (start, end) day pairs, 0 <= start <= end."""
+    pairs = check_sequence("holidays", holidays, "(start, end) day pairs", example="[(28, 42)]")
+    checked = []
+    for pair in pairs:
+        pair = check_sequence("each of holidays", pair, "days (start, end)", example="(28, 42)", low=2, high=2)
+        start = check_number("holiday start", pair[0], "days", low=0.0, high=36500.0, low_inclusive=True)
+        checked.append((start, check_number("holiday end", pair[1], "days", low=start, high=36500.0, low_inclusive=True)))
+    return checked
+
+
 def holiday_windows(regimen, *, min_gap_days: float) -> list[tuple[float, float]]:
     """(start, end) days of every gap between sessions longer than ``min_gap_days``: the holidays."""
+    from .regimen import Regimen
+
+    if not isinstance(regimen, Regimen):
+        raise ValueError(f"regimen must be a kettutor.Regimen; got {shown(regimen)} of type {type(regimen).__name__}.")
     min_gap_days = check_number("min_gap_days", min_gap_days, "days", low=0.0, high=3650.0)
     starts = regimen.session_start_h / 24.0
     return [(float(starts[i]), float(starts[i + 1])) for i in np.flatnonzero(np.diff(starts) > min_gap_days)]
@@ -430,6 +504,8 @@ def challenge_figure(responses: Mapping[str, float], effect: str = "locomotor") 
     """Challenge response after each pretreatment as % of a drug-naive patient's (bars), with a reference
     line (parameter ``reference``, default 100 %: above it sensitized, below it tolerant)."""
     effect = check_effect(effect)
+    responses = _labelled("responses", responses, "response (fraction of the drug-naive response)", _check_response, "{'intermittent': 1.3}")
+    responses = {label: float(value) for label, value in responses.items()}
     frame = pd.DataFrame({"series": list(responses), "value": [100.0 * v for v in responses.values()]})
     labels = tuple(responses)
 
@@ -463,7 +539,7 @@ def stacked(*figures: Figure) -> Figure:
     for figure in figures:
         tables.update(figure.tables)
     def layout() -> alt.TopLevelMixin:
-        return alt.vconcat(*(f.layout() for f in figures)).resolve_scale(color="independent")
+        return alt.vconcat(*(f.layout() for f in figures)).resolve_scale(color="independent", strokeDash="independent")
 
     return Figure(("stacked",) + tuple(f.key for f in figures), layout, tables, " Below it: ".join(f.description for f in figures if f.description))
 

@@ -132,14 +132,34 @@ def voila(lab):  # after the JupyterLab checks: same requirements
 
 
 def test_lesson_runs_as_an_app_in_voila_offline(voila, page):
-    """Voila shows the lesson without its code; its template asks a CDN for icon fonts (blocked, harmless),
-    while the charts draw from the offline bundle and the sliders drive the kernel."""
+    """Voila shows the lesson without its code and, with kettutor's template (voila.json), asks nothing of
+    any other server: the charts draw from the offline bundle and the sliders drive the kernel."""
     tab, blocked, errors = page
     tab.goto(voila, timeout=120_000)
     tab.wait_for_function(CHARTS_DRAWN, timeout=120_000)
     assert tab.locator("text=apps.dose_frequency_holiday_explorer()").count() == 0
     _explore_daily_dosing(tab)
     _no_chart_errors(tab, blocked, errors)
+    assert blocked == [], f"requests beyond this machine: {blocked}"
+
+
+def test_charts_are_described_in_the_accessibility_tree_and_a_refused_input_is_announced(voila, page):
+    """A screen reader finds each chart by its description (Vega-Lite's description becomes the chart's
+    accessible name), and a value the model refuses shows its message in the page as an alert."""
+    tab, blocked, errors = page
+    tab.goto(voila, timeout=120_000)
+    tab.wait_for_function(CHARTS_DRAWN, timeout=120_000)
+    nodes = tab.context.new_cdp_session(tab).send("Accessibility.getFullAXTree")["nodes"]
+    names = [n["name"]["value"] for n in nodes if n.get("name", {}).get("value") and not n.get("ignored")]
+    described = [name for name in names if "as a percentage of the first session" in name or "Two line charts over" in name]
+    assert len(described) >= 2, names[:50]  # both apps' charts, announced by what they show
+    slider = tab.locator(".widget-slider", has=tab.locator("text=Holiday length (days)"))
+    handle = slider.locator(".noUi-handle")
+    handle.focus()
+    for _ in range(28):  # the keyboard alone moves a slider: a holiday as long as its 4-week cycle
+        tab.keyboard.press("ArrowRight")
+    tab.wait_for_selector("[role=alert]:has-text('Not simulated')", timeout=60_000)
+    assert "Holiday length" in tab.locator("[role=alert]").first.inner_text()
 
 
 ALL_CELLS_RUN = """() => {
@@ -191,3 +211,4 @@ def test_a_course_lesson_runs_in_voila_with_its_self_checks(lab, page):
         tab.wait_for_selector("[role=status]", timeout=30_000)
         assert tab.locator("[role=status]").first.inner_text().strip()
         _no_chart_errors(tab, blocked, errors)
+        assert blocked == [], f"requests beyond this machine: {blocked}"
