@@ -42,7 +42,12 @@ def _settings(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(lab_server):
+    return lab_server[0]
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory):
     _need(CHROMIUM is not None, "Debian's chromium is not installed")
     for module in ("jupyterlab", "playwright"):
         _need(importlib.util.find_spec(module) is not None, f"{module} is not installed")
@@ -58,7 +63,7 @@ def lab(tmp_path_factory):
     ]  # fmt: skip
     environment = dict(os.environ, JUPYTER_RUNTIME_DIR=str(work / "runtime"))
     with running(command, port, "JupyterLab", env=environment) as url:
-        yield url
+        yield url, work
 
 
 CHARTS_DRAWN = "document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= 2"
@@ -212,3 +217,22 @@ def test_a_course_lesson_runs_in_voila_with_its_self_checks(lab, page):
         assert tab.locator("[role=status]").first.inner_text().strip()
         _no_chart_errors(tab, blocked, errors)
         assert blocked == [], f"requests beyond this machine: {blocked}"
+
+
+def test_saving_an_unchanged_lesson_leaves_its_file_unchanged(lab_server, page):
+    """JupyterLab fills in the kernel's details on save; kettutor's server extension writes them in the
+    committed form, so a learner who opens and saves a lesson does not change it in git."""
+    url, work = lab_server
+    lesson = LESSONS[-1].name
+    tab, blocked, errors = page
+    tab.goto(f"{url}/lab/tree/{lesson}")
+    tab.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=90_000)
+    before = (work / lesson).stat().st_mtime_ns
+    tab.locator(".jp-Notebook").first.click()
+    tab.keyboard.press("Control+s")
+    for _ in range(100):
+        if (work / lesson).stat().st_mtime_ns != before:
+            break
+        tab.wait_for_timeout(100)
+    assert (work / lesson).stat().st_mtime_ns != before, "the notebook was not saved"
+    assert (work / lesson).read_bytes() == (ROOT / "lessons" / lesson).read_bytes()

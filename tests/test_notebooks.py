@@ -27,3 +27,14 @@ def test_notebooks_are_committed_without_outputs(path):
 def test_lessons_say_they_are_an_educational_model(path):
     text = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown")
     assert "educational model, not medical advice" in text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_notebooks_carry_kettutor_metadata_in_the_form_jupyterlab_saves(path, tmp_path):
+    """Saving an unchanged notebook in JupyterLab must not change its file (see kettutor.teach.notebook_files)."""
+    from kettutor.teach.notebook_files import normalise
+
+    scratch = tmp_path / path.name
+    scratch.write_bytes(path.read_bytes())
+    assert "kettutor" in json.loads(path.read_text())["metadata"], "kettutor metadata marks our notebooks"
+    assert not normalise(scratch), f"run: python -m kettutor.teach.notebook_files {path.parent.name}"

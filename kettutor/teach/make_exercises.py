@@ -20,6 +20,8 @@ from pathlib import Path
 
 import nbformat
 
+from .notebook_files import normalise_metadata
+
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 _REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.M | re.S)
@@ -87,7 +89,7 @@ def exercise_source(cell) -> str:
 
 def exercise_notebook(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The exercise notebook generated from one solution notebook."""
-    notebook = nbformat.v4.new_notebook(metadata=dict(solution.metadata))
+    notebook = nbformat.v4.new_notebook(metadata=normalise_metadata(dict(solution.metadata)))
     for cell in solution.cells:
         new = nbformat.from_dict({key: value for key, value in cell.items() if key not in ("id",)})
         new.source = exercise_source(cell)
