@@ -25,7 +25,13 @@ class Hint(str):
 
 
 def check(question_id: str, answer: Any) -> Feedback:
-    """Check ``answer`` to the exercise ``question_id``; the result shows as coloured feedback in Jupyter."""
+    """Check ``answer`` to the exercise ``question_id``; the result shows as coloured feedback in Jupyter.
+
+    >>> check("L01.q1", ...).outcome   # the stub's answer: not attempted yet
+    'not attempted'
+    >>> check("L01.q1", "about 40").outcome
+    'incorrect'
+    """
     question = bank.find(question_id, "exercise")
     feedback = question.check(answer)
     if feedback.outcome != CORRECT and question.hints:
@@ -35,12 +41,22 @@ def check(question_id: str, answer: Any) -> Feedback:
 
 
 def hint(question_id: str) -> Hint:
-    """The next hint for exercise ``question_id``."""
+    """The next hint for exercise ``question_id`` (each call shows the next, then the last again).
+
+    >>> hint("L01.q1").startswith("Hint 1 of")
+    True
+    """
     return Hint(next_hint(bank.find(question_id, "exercise")))
 
 
 def assert_answer(question_id: str, answer: Any) -> None:
-    """Raise AssertionError with the feedback unless ``answer`` is correct (nbgrader hidden tests)."""
+    """Raise AssertionError with the feedback unless ``answer`` is correct (nbgrader hidden tests).
+
+    >>> assert_answer("L01.q1", -1.0)
+    Traceback (most recent call last):
+    ...
+    AssertionError: [L01.q1] ✘ Not yet. ...
+    """
     feedback = bank.find(question_id, "exercise").check(answer)
     assert feedback.outcome == CORRECT, str(feedback)
 

@@ -19,6 +19,10 @@ class Feedback:
 
     ``score`` is the fraction of the question's points earned (0 to 1); ``misconception`` is the id of the
     recorded misconception the answer matched (for example ``"mg-vs-mg-per-kg"``), or None.
+
+    >>> feedback = Feedback("L01.q1", "incorrect", "That is the dose per kg.", "mg-vs-mg-per-kg")
+    >>> feedback.correct, str(feedback)
+    (False, '[L01.q1] ✘ Not yet. That is the dose per kg.')
     """
 
     question_id: str

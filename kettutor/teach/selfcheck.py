@@ -20,7 +20,11 @@ from .questions import Choice, Question
 
 
 def self_check(question_id: str, answer: Any) -> Feedback:
-    """Check ``answer`` to the lesson self-check ``question_id`` (for example ``"L03.s2"``)."""
+    """Check ``answer`` to the lesson self-check ``question_id`` (for example ``"L03.s2"``).
+
+    >>> self_check("L01.s1", "c").misconception   # a wrong option names the idea behind it
+    'mg-vs-mg-per-kg'
+    """
     return bank.find(question_id, "self-check").check(answer)
 
 
@@ -80,7 +84,13 @@ def _parse_number(text: str) -> Any:
 
 
 def quiz(question_id: str) -> Quiz:
-    """The self-check ``question_id`` as a widget (works in JupyterLab and in Voilà)."""
+    """The self-check ``question_id`` as a widget (works in JupyterLab and in Voilà).
+
+    >>> widget = quiz("L01.s1")
+    >>> widget.answer.value = "b"
+    >>> widget.submit().outcome
+    'correct'
+    """
     return Quiz(bank.find(question_id, "self-check"))
 
 
@@ -88,5 +98,10 @@ def predict(question_id: str) -> Quiz:
     """A "predict, then check" prompt: the learner locks in a choice, then sees what the model does.
 
     Predictions are self-checks with ids like ``"L03.p1"``; their feedback is the model's answer.
+
+    >>> prompt = predict("L01.s1")
+    >>> prompt.answer.value = "a"
+    >>> prompt.submit().outcome, prompt.answer.disabled   # locked in, then the model's answer shows
+    ('incorrect', True)
     """
     return Quiz(bank.find(question_id, "self-check"), predict=True)
