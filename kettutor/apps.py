@@ -260,6 +260,25 @@ def dose_frequency_holiday_explorer(patient: Patient | None = None, effect: str 
 
 
 # ----- (b) intermittent vs continuous ---------------------------------------------------------------
+def exposure_schedules(weekly_mg_per_kg: float, exposure_days: int) -> dict[str, Regimen]:
+    """The same total amount (``weekly_mg_per_kg`` per 7 days, over ``exposure_days``) three ways: 40-min
+    infusions every 2 days (days 0, 2, 4, ...), once a day, or one continuous infusion.
+
+    >>> schedules = exposure_schedules(7.0, 7)
+    >>> [round(sum(e.amount for e in r.events), 6) for r in schedules.values()]
+    [7.0, 7.0, 7.0]
+    """
+    daily = weekly_mg_per_kg / 7.0
+    spaced_doses = (exposure_days + 1) // 2
+    return {
+        "every 2 days": Regimen.repeated(
+            dose_mg_per_kg=daily * exposure_days / spaced_doses, infusion_min=IV_INFUSION_MIN, every_days=2, doses=spaced_doses
+        ),
+        "once a day": Regimen.repeated(dose_mg_per_kg=daily, infusion_min=IV_INFUSION_MIN, every_days=1, doses=exposure_days),
+        "continuous infusion": Regimen.continuous_infusion(rate_mg_per_kg_per_h=daily / 24.0, hours=exposure_days * 24.0),
+    }
+
+
 NO_CLEAR_CHANGE = 0.05  # within 5 % of a drug-naive response, the verdict is "no clear change"
 
 def intermittent_vs_continuous(patient: Patient | None = None, effect: str = "locomotor") -> SliderApp:
@@ -275,15 +294,8 @@ def intermittent_vs_continuous(patient: Patient | None = None, effect: str = "lo
     view = {"reference": (float_slider("Reference line (% of naive)", 50.0, 150.0, 5.0, 100.0), "reference")}
 
     def build(v: dict):
-        daily = v["weekly_mg_per_kg"] / 7.0
         days = v["exposure_days"]
-        schedules = {
-            "every 2 days": Regimen.repeated(
-                dose_mg_per_kg=2.0 * daily, infusion_min=IV_INFUSION_MIN, every_days=2, doses=(days + 1) // 2
-            ),
-            "once a day": Regimen.repeated(dose_mg_per_kg=daily, infusion_min=IV_INFUSION_MIN, every_days=1, doses=days),
-            "continuous infusion": Regimen.continuous_infusion(rate_mg_per_kg_per_h=daily / 24.0, hours=days * 24.0),
-        }
+        schedules = exposure_schedules(v["weekly_mg_per_kg"], days)
         challenge_day = days + v["challenge_gap_days"]
         responses = {name: challenge_response(patient, r, day=challenge_day, effect=effect) for name, r in schedules.items()}
         numbers = {name: 100.0 * value for name, value in responses.items()}
@@ -454,3 +466,5 @@ from .teach.holiday_app import holiday_explorer  # noqa: E402
 from .teach.protocol_app import protocol_explorer  # noqa: E402
 from .teach.dose_response_app import concentration_effect_explorer  # noqa: E402
 from .teach.frequency_app import frequency_comparison  # noqa: E402
+from .teach.mystery_app import mystery_case_explorer  # noqa: E402
+from .teach.effects_tolerance_app import effect_tolerance_explorer  # noqa: E402

@@ -120,7 +120,7 @@ TARGETS: tuple[Target, ...] = (
     _target(
         id="S1-app-every-2-days-dissociative", phenomenon="S1 / issue item 1",
         claim="At the app's largest amount, the same weekly amount given every 2 days still sensitizes.",
-        source=s.TRUJILLO, regimen="app: 21 mg/kg a week, 6 mg/kg IV over 40 min every 2 days x 4; challenge 1 day later",
+        source=s.TRUJILLO, regimen="app: 21 mg/kg a week, 5.25 mg/kg IV over 40 min every 2 days x 4 (the same 21 mg/kg); challenge 1 day later",
         quantity="challenge response / drug-naive response", unit="ratio", published="sensitization (direction only)",
         low=1.001, high=INF, evidence="illustrative", measure=_app_value("every 2 days"),
     ),
