@@ -408,7 +408,8 @@ def cohort_explorer(seed: int = 2026, effect: str = "dissociation") -> SliderApp
             f"Session {relative.shape[1]}{f' (first {len(cohort)} patients)' if preview else ''}: the median patient has "
             f"<b>{p50:.0f} %</b> of their first {effect} peak; "
             f"90 % of patients lie between {p5:.0f} % and {p95:.0f} %. Antidepressant responders: <b>{responders:.0f} %</b> "
-            "(a responder's antidepressant effect size, Hedges' g, is at least 1: a large improvement over placebo)."
+            "(the model scores each simulated patient's antidepressant benefit on the effect-size scale of the trials, "
+            "Hedges' g; it counts g of at least 1, a large effect, as a response: a teaching convention, not a clinical criterion)."
         )
         return charts.cohort_figure(result, effect), text, numbers
 
