@@ -442,7 +442,7 @@ def escalation_explorer(patient: Patient | None = None) -> SliderApp:
         harms = [name for name, reached in outcome.harms().items() if reached]
         numbers = {"final_dose_mg_per_kg": float(outcome.doses_mg_per_kg[-1]), "reached_limit": outcome.reached_limit, "harms": harms}
         text = html.escape(outcome.message) + (
-            "<br><b>Harms reached:</b> " + "; ".join(html.escape(h) for h in harms) if harms else "<br>No harm marker reached in this run."
+            "<br><b>Harms reached:</b> " + "; ".join(html.escape(h) for h in harms) if harms else "<br>No harm marker reached in this run. The markers are signposts the model can compute, not safe limits: frequent use harms the bladder, memory and mood below them."
         )
         return charts.escalation_figure(outcome), text, numbers
 
