@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .. import charts
-from ..apps import APP_LAYOUT, SliderApp, float_slider, int_slider
+from .slider_app import APP_LAYOUT, SliderApp, float_slider, int_slider
 from ..effects import ACUTE_EFFECTS, PHARMACODYNAMICS
 from ..patient import Patient
 from ..peaks import MIXING_TIME_H
