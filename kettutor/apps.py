@@ -47,7 +47,18 @@ def explorer_regimen(dose_mg_per_kg: float, every_days: float, course_weeks: int
 
 
 def dose_frequency_holiday_explorer(patient: Patient | None = None, effect: str = "dissociation") -> SliderApp:
-    """(a) How dose, dosing interval, drug holidays and course length shape tolerance, session by session."""
+    """(a) How dose, dosing interval, drug holidays and course length shape tolerance, session by session.
+
+    Sliders: dose (mg/kg), interval (days), holiday length (days), holiday cycle and course length (weeks);
+    ``app.numbers`` gives session peaks in % of the first session's.
+
+    >>> app = dose_frequency_holiday_explorer()   # 0.5 mg/kg every 3.5 days for 12 weeks
+    >>> app.numbers["sessions"], 50 < app.numbers["last_relative_percent"] < 100   # % of the first dissociation peak
+    (24, True)
+    >>> app.controls["holiday_days"].value = 7   # a week off every 4 weeks (re-simulates)
+    >>> app.numbers["after_last_holiday_percent"] > app.numbers["before_last_holiday_percent"]   # tolerance faded
+    True
+    """
     patient = patient or Patient()
     controls = {
         "dose_mg_per_kg": float_slider("Dose (mg/kg)", 0.1, 2.0, 0.05, 0.5),
@@ -119,7 +130,16 @@ NO_CLEAR_CHANGE = 0.05  # within 5 % of a drug-naive response, the verdict is "n
 def intermittent_vs_continuous(patient: Patient | None = None, effect: str = "locomotor") -> SliderApp:
     """(b) The same weekly amount given every two days, once a day or as a continuous infusion: sensitization
     or tolerance of the response to a later challenge dose. Up to 21 mg/kg a week the infusion reaches
-    dissociative levels (about 100 ng/mL), where it still tolerates while spaced doses sensitize (S1, S2)."""
+    dissociative levels (about 100 ng/mL), where it still tolerates while spaced doses sensitize (S1, S2).
+
+    ``app.numbers`` gives each challenge response in % of a drug-naive patient's.
+
+    >>> app = intermittent_vs_continuous()   # 7 mg/kg in a week, challenge one day later
+    >>> sorted(app.numbers)   # challenge response, % of a drug-naive locomotor response
+    ['continuous infusion', 'every 2 days', 'once a day']
+    >>> app.numbers["every 2 days"] > 100 > app.numbers["continuous infusion"]   # spaced doses sensitize, the infusion tolerates
+    True
+    """
     patient = patient or Patient()
     controls = {
         "weekly_mg_per_kg": float_slider("Amount per week (mg/kg)", 1.0, 21.0, 0.5, 7.0),
@@ -161,7 +181,18 @@ ROUTE_LABELS = {
 
 
 def route_comparison(patient: Patient | None = None) -> SliderApp:
-    """(c) The same dose by different routes: bioavailability, first-pass metabolism and time to peak."""
+    """(c) The same dose by different routes: bioavailability, first-pass metabolism and time to peak.
+
+    The dose slider is in mg; ``app.numbers`` gives each route's Cmax (mg/L), Tmax (h) and AUC (mg h/L).
+
+    >>> app = route_comparison()   # 35 mg by IV infusion, IM injection and nasal spray
+    >>> sorted(app.numbers)
+    ['im', 'intranasal', 'iv_infusion']
+    >>> app.numbers["intranasal"]["cmax_mg_per_l"] < app.numbers["iv_infusion"]["cmax_mg_per_l"]   # peak plasma, mg/L
+    True
+    >>> app.numbers["im"]["tmax_h"] < 0.5   # h: an IM injection peaks within minutes
+    True
+    """
     patient = patient or Patient()
     controls = {
         "dose_mg": float_slider("Dose (mg)", 5.0, 100.0, 5.0, 35.0),
@@ -211,7 +242,18 @@ def route_comparison(patient: Patient | None = None) -> SliderApp:
 # ----- (d) cohorts ------------------------------------------------------------------------------------
 COHORT_PREVIEW_PATIENTS = 25  # patients shown at once when a slider moves; the full cohort follows in the background
 def cohort_explorer(seed: int = 2026, effect: str = "dissociation") -> SliderApp:
-    """(d) A virtual cohort on one regimen: how widely patients' tolerance and response spread."""
+    """(d) A virtual cohort on one regimen: how widely patients' tolerance and response spread.
+
+    Sliders: patients (number), dose (mg/kg), interval (days) and course length (weeks); ``app.numbers`` gives
+    the last session's percentiles in % of each patient's first peak and the responders in % of patients.
+
+    >>> app = cohort_explorer()   # 200 patients, 0.5 mg/kg every 3.5 days for 4 weeks
+    >>> n = app.numbers
+    >>> n["p5_last_percent"] <= n["median_last_percent"] <= n["p95_last_percent"], 0 <= n["responders_percent"] <= 100
+    (True, True)
+    >>> print(app.readout.value)
+    Session 8: the median patient has <b>... %</b> of their first dissociation peak; ...
+    """
     controls = {
         "patients": int_slider("Patients (number)", 50, 1000, 50, 200),
         "dose_mg_per_kg": float_slider("Dose (mg/kg)", 0.1, 1.0, 0.05, 0.5),
@@ -256,7 +298,16 @@ ESCALATION_PREVIEW_SESSIONS = 10  # sessions shown at once when a slider moves; 
 ESCALATION_ROUTE = "intranasal"  # the route of non-medical use in the escalation literature (Morgan & Curran 2012)
 def escalation_explorer(patient: Patient | None = None) -> SliderApp:
     """(e) A user who raises the dose whenever the effect fades: the dose climbs, the effect does not come
-    back, and harms (unconsciousness, bladder damage) accumulate."""
+    back, and harms (unconsciousness, bladder damage) accumulate.
+
+    Sliders: first dose, step and largest dose (mg/kg), interval (days) and sessions (number).
+
+    >>> app = escalation_explorer()   # daily nasal use from 1 mg/kg, 90 sessions
+    >>> app.numbers["final_dose_mg_per_kg"] > 1.0   # mg/kg: the dose climbed
+    True
+    >>> len(app.numbers["harms"]) > 0   # harm markers reached
+    True
+    """
     patient = patient or Patient()
     controls = {
         "start_dose_mg_per_kg": float_slider("First dose (mg/kg)", 0.25, 2.0, 0.25, 1.0),

@@ -12,8 +12,10 @@ controls (a reference line, the time window) are Altair parameters, moved withou
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import altair as alt
 import numpy as np
@@ -30,9 +32,41 @@ BAND_OPACITY = 0.25
 
 
 def use_offline() -> None:
-    """Render charts with no network: JupyterChart's JavaScript comes bundled from vl-convert-python."""
-    alt.JupyterChart.enable_offline()
+    """Render charts with no network: JupyterChart's JavaScript comes bundled from vl-convert-python.
+
+    Bundling takes seconds in every new kernel, so the bundle is kept in the user's cache folder, keyed by
+    the altair and vl-convert versions that made it.
+    """
+    if not alt.JupyterChart._is_offline:
+        cached = _bundle_cache()
+        if cached is not None and cached.exists():
+            alt.JupyterChart._esm, alt.JupyterChart._is_offline = cached.read_text(encoding="utf-8"), True
+        else:
+            alt.JupyterChart.enable_offline()
+            _store_bundle(cached, alt.JupyterChart._esm)
     alt.renderers.enable("jupyter", offline=True)
+
+
+def _bundle_cache() -> Path | None:
+    try:
+        import vl_convert
+
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except (ImportError, RuntimeError):  # no vl-convert or no home folder: bundle every time
+        return None
+    return root / "kettutor" / f"jupyterchart-altair{alt.__version__}-vlconvert{vl_convert.__version__}.js"
+
+
+def _store_bundle(path: Path | None, bundle: str) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_suffix(f".{os.getpid()}.tmp")
+        scratch.write_text(bundle, encoding="utf-8")
+        scratch.replace(path)  # atomic: a kernel starting meanwhile reads the old file or the new one, never half
+    except OSError:  # a read-only home: bundle again next time
+        pass
 
 
 @dataclass(frozen=True)
@@ -180,7 +214,7 @@ def concentration_figure(results: Mapping[str, object], *, quantity: str = "plas
         series = result.plasma_mg_per_l if quantity == "plasma" else result.effect_site_mg_per_l
         at = int(np.argmax(series))
         peaks.append(f"{label} peaks at {series[at]:.3g} mg/L after {result.time_h[at]:.2g} h")
-    description = f"Line chart of {title.lower()} against time since the dose (hours), one line per route: " + _list(peaks) + "."
+    description = f"Line chart of {quantity} ketamine concentration (mg/L) against time since the dose (hours), one line per route: " + _list(peaks) + "."
     return Figure(("concentration", labels, title), layout, {"concentration": pd.concat(frames, ignore_index=True)}, description)
 
 
@@ -546,7 +580,17 @@ def stacked(*figures: Figure) -> Figure:
 
 # ----- public builders: Altair charts from results ------------------------------------------------------
 def concentration_chart(results: Mapping[str, object], *, quantity: str = "plasma") -> alt.TopLevelMixin:
-    """Concentration-time by route (see :func:`concentration_figure`)."""
+    """Concentration-time by route (see :func:`concentration_figure`): concentration in mg/L against time in h.
+
+    >>> from kettutor import Patient, Regimen, simulate
+    >>> results = {route: simulate(Patient(), Regimen.single(dose_mg=35, route=route), days=1)   # 35 mg = 0.5 mg/kg
+    ...            for route in ("iv_bolus", "oral")}
+    >>> chart = concentration_chart(results)
+    >>> chart.mark
+    'line'
+    >>> print(chart.description)
+    Line chart of plasma ketamine ... one line per route: iv_bolus peaks at ... mg/L after ... h; oral peaks at ... mg/L after ... h.
+    """
     return concentration_figure(results, quantity=quantity).chart()
 
 
@@ -557,37 +601,93 @@ def effects_chart(
     threshold_percent: float = 50.0,
     band_percent: tuple[float, float] | None = None,
 ) -> alt.TopLevelMixin:
-    """Effects over time with a threshold line and an optional band (see :func:`effects_figure`)."""
+    """Effects over time with a threshold line and an optional band (see :func:`effects_figure`): effects in %
+    of maximum, time in h (days for series longer than 72 h).
+
+    >>> from kettutor import Patient, Regimen, simulate
+    >>> result = simulate(Patient(), Regimen.single(dose_mg_per_kg=0.5, infusion_min=40), days=1)
+    >>> print(effects_chart(result, ("dissociation", "anesthesia"), threshold_percent=50).description)
+    Line chart of effects (% of maximum) over time ... threshold at 50 %: dissociation peaks at ... %; anesthesia peaks at ... %.
+    """
     return effects_figure(result, effects, threshold_percent=threshold_percent, band_percent=band_percent).chart()
 
 
 def session_response_chart(results: Mapping[str, object], effect: str = "dissociation") -> alt.TopLevelMixin:
-    """Per-session response relative to the first session (see :func:`session_response_figure`)."""
+    """Per-session response relative to the first session (see :func:`session_response_figure`), in % of the
+    first session's peak.
+
+    >>> from kettutor import Patient, Regimen, simulate
+    >>> def course(every_days):   # four sessions of 0.5 mg/kg over 40 min, every_days apart
+    ...     return Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=every_days, doses=4)
+    >>> results = {"weekly": simulate(Patient(), course(7)), "daily": simulate(Patient(), course(1))}
+    >>> print(session_response_chart(results).description)
+    Line chart of each session's peak dissociation as a percentage of the first session's, ... weekly: 4 sessions, the last at ... % of
+    the first, ...; daily: 4 sessions, ...
+    """
     return session_response_figure(results, effect).chart()
 
 
 def dose_response_chart(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], effect: str = "dissociation") -> alt.TopLevelMixin:
-    """Dose-response curves (see :func:`dose_response_figure`)."""
+    """Dose-response curves (see :func:`dose_response_figure`): probe dose in mg/kg against the peak effect.
+
+    >>> from kettutor import Patient, Regimen, dose_response
+    >>> daily = Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=1, doses=7)   # a week, daily
+    >>> curves = {f"day {day}": dose_response(Patient(), daily, day=day, doses_mg_per_kg=[0.25, 0.5, 1.0])
+    ...           for day in (0, 8)}
+    >>> print(dose_response_chart(curves).description)
+    Dose-response curves of peak dissociation against probe dose (mg/kg, log scale): day 0: from ... % of maximal effect; day 8: from ...
+    """
     return dose_response_figure(curves, effect).chart()
 
 
 def cohort_chart(result, effect: str = "dissociation", *, threshold_g: float = 1.0) -> alt.TopLevelMixin:
-    """Cohort percentile bands and responder fractions (see :func:`cohort_figure`)."""
+    """Cohort percentile bands and responder fractions (see :func:`cohort_figure`): session peaks in % of each
+    patient's first, responders in % of patients.
+
+    >>> from kettutor import Cohort, Regimen, simulate
+    >>> weekly = Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=7, doses=4)
+    >>> chart = cohort_chart(simulate(Cohort.sample(20, seed=1), weekly))
+    >>> print(chart.description)
+    Band chart of 20 patients over 4 sessions: at the last session the median patient's peak dissociation is ... % of their first, ...
+    """
     return cohort_figure(result, effect, threshold_g=threshold_g).chart()
 
 
 def escalation_chart(outcome) -> alt.TopLevelMixin:
-    """An escalating user's dose trajectory (see :func:`escalation_figure`)."""
+    """An escalating user's dose trajectory (see :func:`escalation_figure`): dose in mg/kg, response in % of maximum.
+
+    >>> from kettutor import escalating_use
+    >>> print(escalation_chart(escalating_use(sessions=10)).description)   # ten days of daily nasal use
+    Two line charts over 10 sessions. Top: the dose taken rose from 0.5 to ... mg/kg. Bottom: peak dissociation went from ...
+    """
     return escalation_figure(outcome).chart()
 
 
 def recovery_chart(result, *, holidays: Sequence[tuple[float, float]] = ()) -> alt.TopLevelMixin:
-    """Tolerance and sensitization through drug holidays (see :func:`recovery_figure`)."""
+    """Tolerance and sensitization through drug holidays (see :func:`recovery_figure`): EC50 change in % against
+    time in days; ``holidays`` are (start, end) days.
+
+    >>> from kettutor import Patient, Regimen, simulate
+    >>> course = Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=1, doses=14)   # daily
+    >>> course = course.with_holiday(start_day=7, length_days=7)   # a week off after day 6
+    >>> holidays = holiday_windows(course, min_gap_days=1.5)   # (start, end) days
+    >>> holidays
+    [(6.0, 14.0)]
+    >>> print(recovery_chart(simulate(Patient(), course, days=28), holidays=holidays).description)
+    Line chart over 28 days of how far adaptation has moved each EC50 from baseline ... dissociation EC50 ends at ... %); locomotor
+    EC50 ends at ... %).
+    """
     return recovery_figure(result, holidays=holidays).chart()
 
 
 def challenge_chart(responses: Mapping[str, float], effect: str = "locomotor") -> alt.TopLevelMixin:
-    """Challenge responses after different pretreatments (see :func:`challenge_figure`)."""
+    """Challenge responses after different pretreatments (see :func:`challenge_figure`): ``responses`` are
+    fractions of the drug-naive response, drawn in %.
+
+    >>> chart = challenge_chart({"every 2 days": 1.2, "continuous infusion": 0.9})   # x the drug-naive response
+    >>> print(chart.description)
+    Bar chart of the challenge locomotor peak as a percentage of a drug-naive response ...: every 2 days 120 %; continuous infusion 90 %.
+    """
     return challenge_figure(responses, effect).chart()
 
 

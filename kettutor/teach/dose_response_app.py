@@ -208,7 +208,18 @@ def concentration_effect_figure(result, effect: str) -> charts.Figure:
 
 def concentration_effect_explorer(patient: Patient | None = None) -> SliderApp:
     """From concentration to effect: the effect site lags plasma, each effect has its own EC50, and the
-    antidepressant effect comes a day later and lasts days while the acute effects are gone within hours."""
+    antidepressant effect comes a day later and lasts days while the acute effects are gone within hours.
+
+    Sliders: dose (mg/kg) and infusion time (min); ``app.numbers`` gives concentrations in ng/mL, times in min
+    or h, effects in % of maximum and the antidepressant effect in Hedges g.
+
+    >>> app = concentration_effect_explorer()   # 0.5 mg/kg over 40 min
+    >>> n = app.numbers
+    >>> n["effect_site_after_dose_percent_of_peak"] > n["plasma_after_dose_percent_of_peak"]   # % of peak 5 min later
+    True
+    >>> 12 < n["antidepressant_peak_h"] < 48   # h: the antidepressant effect peaks about a day later
+    True
+    """
     patient = patient or Patient()
     controls = {
         "dose_mg_per_kg": float_slider("Dose (mg/kg)", 0.1, 2.0, 0.05, 0.5),

@@ -115,7 +115,16 @@ def _figure(result, effects: tuple[str, ...], relative: dict[str, np.ndarray]) -
 
 def effect_tolerance_explorer(patient: Patient | None = None):
     """How one course changes each effect: dissociation, pain relief, anaesthesia, reward and the
-    antidepressant effect adapt by different amounts and even in different directions (T5, S1)."""
+    antidepressant effect adapt by different amounts and even in different directions (T5, S1).
+
+    Sliders: dose (mg/kg), interval (days) and course length (weeks); ``app.numbers`` gives the last session's
+    peaks in % of the first session's and EC50 changes in %.
+
+    >>> app = effect_tolerance_explorer()   # 0.5 mg/kg every 3.5 days for 12 weeks
+    >>> last = app.numbers["last_percent"]   # last session, % of the first session's peak
+    >>> last["dissociation"] < 100 < last["locomotor"]   # dissociation tolerates, reward sensitizes
+    True
+    """
     from ..apps import APP_OUTPUT, SliderApp, float_slider, int_slider  # here: kettutor.apps imports this module
 
     patient = patient or Patient()

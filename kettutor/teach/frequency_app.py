@@ -167,7 +167,16 @@ def _trend(points: float) -> str:
 
 def frequency_comparison(patient: Patient | None = None, effect: str = "dissociation") -> SliderApp:
     """(f) The same dose once a day, twice a week and once a week (or other schedules) for months: how often
-    decides whether tolerance levels off or keeps climbing."""
+    decides whether tolerance levels off or keeps climbing.
+
+    Sliders: dose (mg/kg) and course length (weeks); ``app.numbers`` gives each schedule's last session in % of
+    the first session's peak and its EC50 rise in %.
+
+    >>> app = frequency_comparison()   # 0.5 mg/kg once a day, twice a week or once a week for 26 weeks
+    >>> last = {name: app.numbers[name]["last_percent"] for name in ("once a day", "twice a week", "once a week")}
+    >>> last["once a day"] < last["twice a week"] < last["once a week"]   # % of the first dissociation peak
+    True
+    """
     from ..apps import APP_LAYOUT, APP_OUTPUT, SliderApp, float_slider, int_slider
 
     patient = patient or Patient()

@@ -184,7 +184,18 @@ def _figure(result, plan: HolidayPlan, effect: str) -> charts.Figure:
 
 def holiday_explorer(patient: Patient | None = None, effect: str = "dissociation") -> SliderApp:
     """A course, an optional taper, a break, then the course's dose again: how much of the first response
-    comes back, how long full recovery takes, and which part of tolerance is still left at the retest."""
+    comes back, how long full recovery takes, and which part of tolerance is still left at the retest.
+
+    Sliders: dose (mg/kg), interval (days), course length (weeks), taper steps (doses) and break (days);
+    ``app.numbers`` gives responses in % of the first session's peak and recovery in days.
+
+    >>> app = holiday_explorer()   # 0.5 mg/kg daily for 4 weeks, a 14-day break, then the same dose again
+    >>> n = app.numbers
+    >>> n["last_course_percent"] < n["retest_percent"] < 100   # % of the first dissociation peak: partly back
+    True
+    >>> n["recovery_days"] > 14   # days after the last dose until 90 % returns: longer than the break
+    True
+    """
     apps = _apps()
     float_slider, int_slider = apps.float_slider, apps.int_slider
     patient = patient or Patient()

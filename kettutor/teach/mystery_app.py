@@ -244,7 +244,21 @@ def readout(case: CaseFile, at_visit: int, verdict: str | None, numbers: dict) -
 
 def mystery_case_explorer(case: int = 1):
     """(f) The detective's case file: one mystery patient's record as charts; mark a visit, compare before and
-    after, and name the cause of the falling response (true tolerance or one of five kinds of apparent tolerance)."""
+    after, and name the cause of the falling response (true tolerance or one of five kinds of apparent tolerance).
+
+    ``app.numbers`` gives typical values before and after the mark: blood levels in ng/mL, dissociation in %
+    of maximum, the depression score in points and dose counts.
+
+    >>> app = mystery_case_explorer(case=1)   # the worked example
+    >>> before, after = app.numbers["before"], app.numbers["after"]   # before visit 12 and from it on
+    >>> after["extra_doses"] > before["extra_doses"], after["dissociation_percent"] < before["dissociation_percent"]
+    (True, True)
+    >>> app.numbers["cause"] is None   # hidden until a verdict is chosen
+    True
+    >>> app.controls["verdict"].value = "true_tolerance"
+    >>> app.numbers["verdict_fits"]
+    True
+    """
     import ipywidgets as widgets
 
     from ..apps import APP_LAYOUT, SliderApp, int_slider  # kettutor.apps imports this module at its end

@@ -195,7 +195,16 @@ def _figure(full, stopped, line_g: float, numbers: dict) -> charts.Figure:
 def protocol_explorer(patient: Patient | None = None) -> "SliderApp":
     """Induction then maintenance (P3), with an adjunct therapy (P4) or another NMDA blocker (T6): how long the
     antidepressant benefit stays above a line, how it compares with stopping after induction, and what happens
-    to dissociation (tolerance) and craving."""
+    to dissociation (tolerance) and craving.
+
+    Sliders: dose (mg/kg), induction sessions (number), intervals (days), course length (weeks) and the line
+    (Hedges g); ``app.numbers`` gives shares of time in % and effects in % of maximum.
+
+    >>> app = protocol_explorer()   # 6 induction infusions 3 days apart, then one every 14 days; 16 weeks
+    >>> n = app.numbers   # % of the time after induction with the benefit at or above g = 0.4
+    >>> n["sessions"], n["above_line_percent"] > n["induction_only_above_percent"]
+    (12, True)
+    """
     apps = _apps()
     float_slider, int_slider = apps.float_slider, apps.int_slider
     base = patient or Patient()
