@@ -236,7 +236,8 @@ SELF_CHECKS = (
                    "one-tolerance-for-all-effects"),
         ),
         answer="b",
-        hints=("Tolerance shifts each effect's curve by its own amount. Which effect has the largest weight?",),
+        hints=("Tolerance moves each effect by its own amount. In the model's numbers above, which effect fell furthest "
+               "by the 8th session?",),
     ),
     Choice(
         "L07.s2",

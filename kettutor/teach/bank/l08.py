@@ -251,7 +251,8 @@ SELF_CHECKS = (
     ),
     Choice(
         "L08.s3",
-        "A patient on oral ketamine starts rifampicin for an infection, and her response drops within days. What is most likely?",
+        "A patient on oral ketamine starts rifampicin for an infection, and within days each dose gives her less "
+        "dissociation and less relief. What is most likely?",
         options=(
             Option("a", "Tolerance: she has been on ketamine a long time.",
                    "A drop within days of starting a new medicine points to the medicine: tolerance builds over weeks of "

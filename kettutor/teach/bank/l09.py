@@ -270,11 +270,11 @@ SELF_CHECKS = (
     ),
     Choice(
         "L09.s3",
-        "In the model, how does craving behave after two months of daily use stop?",
+        "In the model, what happens to craving when a user stops after two months of daily use?",
         options=(
             Option("a", "It is gone within hours, as the drug leaves the blood.",
                    "Ketamine leaves the blood within hours (a half-life of a few hours), but craving is an adaptation "
-                   "that fades over weeks: days, not hours.",
+                   "that fades over weeks of abstinence, not hours.",
                    "hours-vs-days"),
             Option("b", "It fades slowly, over weeks of abstinence.",
                    "Right: in the model, and in the sources, ketamine's withdrawal is psychological and fades over "

@@ -164,7 +164,7 @@ def induction_sentence() -> Markdown:
         f"as for daily burn dressings: the first induction keeps the patient anaesthetised for about **{n['first_minutes']:.0f} min**, "
         f"the 14th for about **{n['last_minutes']:.0f} min**. On day {INDUCTION_DAYS} it would take **"
         f"{n['dose_for_first_response_mg_per_kg']:.1f} mg/kg** to reach the first induction's depth again, "
-        f"within the label's largest induction dose ({LABEL_MAX_INDUCTION_MG_PER_KG:g} mg/kg)."
+        f"still inside the anaesthetic induction range on the drug's label (up to {LABEL_MAX_INDUCTION_MG_PER_KG:g} mg/kg)."
     )
 
 
@@ -244,7 +244,8 @@ def speed_sentence() -> Markdown:
     """The two effects fade at different speeds under the same heavy daily course."""
     n = speed_numbers()
     return Markdown(
-        f"They also fade at different speeds. With 1.0 mg/kg every day, the session peak of **dissociation** is below "
+        f"Dissociation and the antidepressant effect also fade at different speeds. With 1.0 mg/kg every day, the session "
+        f"peak of **dissociation** is below "
         f"{100 * SPEED_FRACTION:.0f} % of the first session's from **day {n['dissociation']:.0f}**; the **antidepressant** "
         f"peak first builds up and falls below {100 * SPEED_FRACTION:.0f} % of the first only from **day "
         f"{n['antidepressant']:.0f}**."
