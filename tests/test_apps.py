@@ -109,7 +109,8 @@ def test_escalation_explorer_teaches_harms():
 def test_escalation_notes_extrapolation_in_the_app():
     """Doses beyond the validated range run, and the app says they are an extrapolation."""
     app = apps.escalation_explorer()
-    assert "validated range" in app.message.value and "extrapolation" in app.message.value
+    assert "checked against" in app.message.value and "extrapolation" in app.message.value
+    assert "nasal dose of" in app.message.value and "intranasal dose" not in app.message.value  # in words, not code names
 
 
 def test_out_of_range_values_show_the_api_error_in_the_app(explorer):

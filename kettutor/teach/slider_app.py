@@ -192,9 +192,36 @@ class SliderApp(widgets.VBox):
 STALE_OPACITY = "0.35"
 
 
+ROUTE_WORDS = {  # the model's route names as a learner reads them
+    "iv_bolus": "intravenous injection",
+    "iv_infusion": "intravenous infusion",
+    "im": "intramuscular injection",
+    "intranasal": "nasal",
+    "sublingual": "sublingual",
+    "rectal": "rectal",
+    "oral": "swallowed (oral)",
+    "esketamine_nasal_spray": "esketamine nasal spray",
+}
+
+
 def plain_note(warning: Warning) -> str:
-    """A warning as a note under the app, without the disclaimer the app's footer already shows."""
-    return str(warning).replace(" kettutor is an educational model, not a dosing guide.", "").strip()
+    """A warning as a note under the app in plain words, without the disclaimer the app's footer shows.
+
+    >>> from kettutor._validate import ValidatedRangeWarning
+    >>> w = ValidatedRangeWarning("iv_infusion dose = 5.25 mg/kg lies outside ...")
+    >>> w.name, w.value, w.unit, w.low, w.high = "iv_infusion dose", 5.25, "mg/kg", 0.0, 4.5
+    >>> plain_note(w)
+    'An intravenous infusion dose of 5.25 mg/kg lies beyond the 0-4.5 mg/kg the model was checked against: the result is an extrapolation.'
+    """
+    name = getattr(warning, "name", None)
+    if name is None:
+        return str(warning).replace(" kettutor is an educational model, not a dosing guide.", "").strip()
+    words = " ".join(ROUTE_WORDS.get(part, part) for part in name.split(" "))
+    article = "An" if words[0] in "aeiou" else "A"
+    return (
+        f"{article} {words} of {warning.value:.3g} {warning.unit} lies beyond the {warning.low:g}-{warning.high:g} {warning.unit} "
+        "the model was checked against: the result is an extrapolation."
+    )
 
 
 def _demo_figure(dose_mg_per_kg: float) -> charts.Figure:
