@@ -78,6 +78,14 @@ def test_the_chronic_component_needs_months_of_frequent_use():
     assert settled.max() - settled.min() < 2.0, "fast and slow tolerance have levelled off by week 12"
 
 
+def test_the_chronic_component_builds_faster_at_a_larger_daily_dose():
+    """The lesson: the chronic part grows the faster the larger the dose, so daily 1 mg/kg passes the ceiling of fast
+    and slow tolerance within the eight weeks of the dose-or-frequency table."""
+    heavy, usual = l04.HEAVY_DOSE_MG_PER_KG, l04.DOSE_MG_PER_KG
+    assert l04.chronic_at_week(DAILY, l04.SHORT_WEEKS, heavy) > 2 * l04.chronic_at_week(DAILY, l04.SHORT_WEEKS, usual)
+    assert l04.rise_at_end(DAILY, l04.TABLE_WEEKS, heavy) > ceiling_percent()
+
+
 def test_fast_tolerance_is_the_same_after_four_weeks_and_six_months():
     """L04.q4's feedback: fast tolerance sits at its daily level, whatever the length of daily use."""
     def fast_at_end(weeks):

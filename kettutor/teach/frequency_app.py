@@ -101,7 +101,7 @@ def frequency_figure(results: dict[str, SimulationResult], effect: str = "dissoc
         rises.append(pd.DataFrame({"week": week[keep], "series": label, "part": COUNTER_REGULATION, "value": (total - chronic)[keep]}))
         parts.append(
             f"{label}: {relative.size} sessions, the last at {relative[-1]:.0f} % of the first, meeting an EC50 "
-            f"{total[-1]:.0f} % above baseline ({chronic[-1]:.0f} points of it chronic)"
+            f"{total[-1]:.0f} % above baseline ({chronic[-1]:.0f} {'point' if round(chronic[-1]) == 1 else 'points'} of it chronic)"
         )
     labels = tuple(results)
     ceiling = pd.DataFrame({"value": [ceiling_percent(effect)], "label": ["ceiling of fast + slow tolerance"]})

@@ -170,7 +170,7 @@ SELF_CHECKS = (
             equals(anaesthesia_ec50_ng_per_ml, "wrong-effect",
                    "That is the EC50 of anaesthesia, which needs a much higher level. Read the dissociation row."),
         ),
-        hints=("The table above lists each effect's EC50, and the dotted line in the app's first chart marks it.",
+        hints=("The table above lists each effect's EC50; further down, the dotted line in the app's first chart marks it.",
                "EC50 means: the concentration giving 50 % of the maximal effect."),
     ),
     Choice(
@@ -183,7 +183,8 @@ SELF_CHECKS = (
                    "after the drug has gone.",
                    "benefit-follows-the-drug"),
             Option("b", "About 2 hours after the start, once the dissociation has worn off.",
-                   "At 2 hours the effect is already clear, but it is still growing.",
+                   "At 2 hours the effect is already clear, but it is still growing: it keeps building for most of a "
+                   "day after the drug has gone.",
                    "benefit-follows-the-drug"),
             Option("c", "About a day after the infusion.",
                    "In the model, as in the trials (Kishimoto 2016), the benefit peaks about a day after the infusion, when "

@@ -158,7 +158,7 @@ SELF_CHECKS = (
                    "needed keeps climbing. A higher dose does not protect against tolerance.",
                    "higher-dose-protects"),
             Option("b", "The response comes back for a while, but the bigger dose builds more tolerance, so the dose needed keeps climbing.",
-                   "Right: this is how escalation starts (seed 001; PHENOMENA E1), and the harms of escalation grow with the dose."),
+                   "Right: this is how escalation starts (seed 001; PHENOMENA.md E1), and the harms of escalation grow with the dose."),
             Option("c", "Nothing changes: tolerance depends only on how often a dose is given, not on its size.",
                    "Frequency matters a lot (lesson 04), but so does the dose: a bigger dose blocks more receptors for "
                    "longer and builds more tolerance.",

@@ -121,7 +121,8 @@ def ec50_table() -> Markdown:
     clinic, induction = peak_effects(*CLINIC), peak_effects(INDUCTION_MG_PER_KG, None)
     rows = [
         "| Effect | EC50: effect-site level for half the maximal effect (ng/mL) | Steepness (Hill) | "
-        f"Peak after {CLINIC[0]:g} mg/kg over {CLINIC[1]:g} min | Peak after {INDUCTION_MG_PER_KG:g} mg/kg injected |",
+        f"Peak after {CLINIC[0]:g} mg/kg over {CLINIC[1]:g} min (% of maximum) | "
+        f"Peak after {INDUCTION_MG_PER_KG:g} mg/kg injected (% of maximum) |",
         "| --- | --- | --- | --- | --- |",
     ]
     for effect in ACUTE:

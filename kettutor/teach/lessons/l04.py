@@ -149,11 +149,13 @@ def ceiling_and_chronic() -> Markdown:
     daily = SCHEDULES["once a day"]
     total = rise_at_week(daily, LONG_WEEKS)
     chronic = chronic_at_week(daily, LONG_WEEKS)
-    heavy = rise_at_week(daily, LONG_WEEKS, HEAVY_DOSE_MG_PER_KG) - chronic_at_week(daily, LONG_WEEKS, HEAVY_DOSE_MG_PER_KG)
+    heavy_total = rise_at_week(daily, LONG_WEEKS, HEAVY_DOSE_MG_PER_KG)
+    heavy = heavy_total - chronic_at_week(daily, LONG_WEEKS, HEAVY_DOSE_MG_PER_KG)
     return Markdown(
         f"However often and however long the dosing, fast and slow tolerance together can raise dissociation's EC50 by "
         f"at most **{ceiling_percent(EFFECT):.0f} %** (the ceiling). Daily {HEAVY_DOSE_MG_PER_KG:g} mg/kg brings them "
-        f"close to it: {heavy:.0f} % by week {LONG_WEEKS}.\n\n"
+        f"close to it: {heavy:.0f} % by week {LONG_WEEKS}, while its chronic component carries the whole rise to "
+        f"{heavy_total:.0f} %.\n\n"
         f"Under daily {DOSE_MG_PER_KG:g} mg/kg, the chronic component adds **{chronic_at_week(daily, SHORT_WEEKS):.0f} "
         f"percentage points** to the EC50 rise by week {SHORT_WEEKS} and **{chronic:.0f}** by week {LONG_WEEKS}, when the "
         f"whole rise is {total:.0f} %. Twice a week it adds only "
