@@ -2,7 +2,7 @@
 
 The lesson's numbers come from kettutor.teach.lessons.l01; these tests hold the model (and those functions) to
 the statements the prose makes around them, with bounds taken from the sources the lesson cites
-(shared/science/PHENOMENA.md K2, K3; ketamine-pkpd.md facts 3 and 7) or from the direction the prose states.
+(docs/science/PHENOMENA.md K2, K3; ketamine-pkpd.md facts 3 and 7) or from the direction the prose states.
 """
 
 import math

@@ -1,6 +1,6 @@
 """Lesson 02 (from concentration to effect): every claim the lesson makes, checked on the model, and its app.
 
-Bounds come from the sources the lesson cites (shared/science/PHENOMENA.md K1, K2, K4; ketamine-pkpd.md facts 1-5;
+Bounds come from the sources the lesson cites (docs/science/PHENOMENA.md K1, K2, K4; ketamine-pkpd.md facts 1-5;
 Fava 2018 via docs/validation.md) or from the direction the prose states.
 """
 

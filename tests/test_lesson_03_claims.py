@@ -1,7 +1,7 @@
 """Lesson 03 (tolerance): every phenomenon the lesson states holds in the model.
 
 The lesson's numbers come from ``kettutor.teach.lessons.l03``; these tests check the claims its prose makes about
-them (T1 in shared/science/PHENOMENA.md), with thresholds that a different model could fail.
+them (T1 in docs/science/PHENOMENA.md), with thresholds that a different model could fail.
 """
 
 import numpy as np

@@ -1,7 +1,7 @@
 """Lesson 04 (how often): every phenomenon the lesson states holds in the model, and its app shows it.
 
 The lesson's numbers come from ``kettutor.teach.lessons.l04``; these tests check the claims its prose makes about
-them (T2, T3 and T4 in shared/science/PHENOMENA.md), with thresholds that a different model could fail.
+them (T2, T3 and T4 in docs/science/PHENOMENA.md), with thresholds that a different model could fail.
 """
 
 import altair as alt

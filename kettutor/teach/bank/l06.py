@@ -248,7 +248,7 @@ SELF_CHECKS = (
         options=(
             Option("a", "Both changes have faded: the responses are back where they started.",
                    "Tolerance fades over days to weeks, but sensitization in the model fades over months (in rats it was "
-                   "still there after two drug-free weeks: Rocha 1996; shared/science/ketamine-pkpd.md, fact 10).",
+                   "still there after two drug-free weeks: Rocha 1996; docs/science/ketamine-pkpd.md, fact 10).",
                    "sensitization-fades-like-tolerance"),
             Option("b", "Dissociation has recovered much of its loss, while the locomotor/reward response is still raised.",
                    "Right: the tolerance has largely faded during the break, the sensitization has not, so a break can leave "
