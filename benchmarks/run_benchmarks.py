@@ -127,7 +127,7 @@ def cohort_benchmark(size: int = 1000, repeats: int = 5, reference_patients: int
     start = time.perf_counter()
     result = simulate_cohort(large, regimen, days=365, progress=False)
     large_s = time.perf_counter() - start
-    result_mb = sum(a.nbytes for a in (*result.session_peaks.values(), *result.daily.values())) / 1e6
+    result_mb = sum(a.nbytes for a in (*result.peaks_by_effect.values(), *result.daily.values())) / 1e6
     del result
     tracemalloc.start()  # a second, smaller run shows what simulating a chunk allocates beyond its results
     simulate_cohort(Cohort.sample(4 * CHUNK_SIZE, seed=2028), regimen, days=365, progress=False)

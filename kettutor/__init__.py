@@ -4,7 +4,7 @@ An educational model, not medical advice and not a dosing guide.
 
 >>> import kettutor
 >>> result = kettutor.simulate(kettutor.Patient(), kettutor.Regimen.single(dose_mg_per_kg=0.5, infusion_min=40))
->>> 0.15 < result.plasma_mg_per_l.max() < 0.30
+>>> bool(0.15 < result.plasma_mg_per_l.max() < 0.30)
 True
 """
 

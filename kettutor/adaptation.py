@@ -60,14 +60,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .params import CitedParameters, cited
+from .params import CitedParameters, check_fields, cited
 
 LN2 = math.log(2.0)
 
 
 @dataclass(frozen=True)
 class AdaptationParameters(CitedParameters):
-    """Rates and weights of tolerance, sensitization and dependence."""
+    """Rates and weights of tolerance, sensitization and dependence.
+
+    Each field names its unit (half-lives in h or days, gains per h or per day, tolerance in tolerance
+    units). Change a value with ``dataclasses.replace``:
+
+    >>> from dataclasses import replace
+    >>> from kettutor import ADAPTATION
+    >>> slower = replace(ADAPTATION, slow_tolerance_half_life_days=14.0)   # days
+    >>> slower.slow_tolerance_half_life_days, slower.fast_tolerance_half_life_h == ADAPTATION.fast_tolerance_half_life_h
+    (14.0, True)
+    >>> float(ADAPTATION.expressed_tolerance(100.0)) < ADAPTATION.tolerance_capacity   # tolerance units: never past the ceiling
+    True
+    """
 
     tolerance_onset_half_life_h: float = cited(
         6.0, "h", "half-life of the precursor through which blockade becomes tolerance (onset lag)",
@@ -176,6 +188,9 @@ class AdaptationParameters(CitedParameters):
         "daily dosing diminishes it and a subset lose response (seed 002)",
     )
 
+    def __post_init__(self) -> None:
+        check_fields(self, ADAPTATION_RANGES)
+
     def frequent_use(self, fast_tolerance: np.ndarray) -> np.ndarray:
         """Steep smooth gate (0-1): fast tolerance sustained above its threshold, as frequent use keeps it."""
         ratio = np.maximum(fast_tolerance, 0.0) / self.slow_tolerance_threshold
@@ -199,6 +214,36 @@ class AdaptationParameters(CitedParameters):
         """Weight ``w_e`` of tolerance on ``effect`` (0 for effects that do not shift)."""
         return getattr(self, f"tolerance_weight_{effect}", 0.0)
 
+
+# Allowed ranges (each field's unit): half-lives from minutes to a century, gains >= 0, and every threshold or
+# capacity that divides > 0.
+ADAPTATION_RANGES = {
+    "tolerance_onset_half_life_h": (0.01, 1000.0),
+    "fast_tolerance_half_life_h": (0.1, 10000.0),
+    "fast_tolerance_gain_per_h": (0.0, 100.0),
+    "tolerance_capacity": (1e-3, 100.0),
+    "slow_tolerance_half_life_days": (0.01, 36500.0),
+    "slow_tolerance_gain_per_day": (0.0, 100.0),
+    "slow_tolerance_threshold": (1e-3, 100.0),
+    "slow_tolerance_spaced_fraction": (0.0, 1.0),
+    "chronic_tolerance_gain_per_h": (0.0, 10.0),
+    "chronic_tolerance_half_life_days": (0.01, 36500.0),
+    "sensitization_ec50_mg_per_l": (1e-3, 100.0),
+    "sensitization_hill": (0.1, 16.0),
+    "sensitization_gate_precursor": (1e-3, 100.0),
+    "sensitization_gate_hill": (0.1, 16.0),
+    "sensitization_gain_per_h": (0.0, 100.0),
+    "sensitization_half_life_days": (0.01, 36500.0),
+    "dependence_gain_per_h": (0.0, 100.0),
+    "dependence_tolerance_threshold": (1e-3, 100.0),
+    "dependence_half_life_days": (0.01, 36500.0),
+    "dependence_half_max": (1e-3, 100.0),
+    "tolerance_weight_dissociation": (0.0, 100.0),
+    "tolerance_weight_anesthesia": (0.0, 100.0),
+    "tolerance_weight_analgesia": (0.0, 100.0),
+    "tolerance_weight_locomotor": (0.0, 100.0),
+    "antidepressant_tolerance_half_max": (1e-3, 100.0),
+}
 
 ADAPTATION = AdaptationParameters()
 

@@ -13,15 +13,15 @@ rate for 24 h, the longest infusion one session can give. A probe's peak is read
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.optimize import brentq
 
-from ._validate import check_number
+from ._validate import check_instance, check_number, check_sequence
 from .effects import check_effect
 from .patient import Patient
-from .regimen import HOURS_PER_DAY, MAX_DOSE_MG_PER_KG, Regimen
+from .regimen import HOURS_PER_DAY, MAX_DOSE_MG_PER_KG, MAX_RATE_MG_PER_KG_PER_H, MIN_DOSE_MG_PER_KG, Regimen, check_dose
 from .stepper import SessionStepper
 
 DEFAULT_PROBE_DOSES_MG_PER_KG = np.array([0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0])
@@ -32,6 +32,9 @@ PROBE_READ_H = 24.0  # a probe's peak is read until this long after its dosing e
 PROBE_WASHOUT_DAYS = 1.0
 RECOVERY_RESOLUTION_DAYS = 0.1
 SMALLEST_PROBE_DOSE_MG_PER_KG = 1e-4  # lower end of the search for the dose that restores the first response
+MAX_PROBE_DOSES = 1000  # probe doses in one dose-response curve (each is a simulation)
+MAX_PROBE_DOSE_MG_PER_KG = MAX_DOSE_MG_PER_KG + MAX_RATE_MG_PER_KG_PER_H * MAX_PROBE_INFUSION_H  # a day at the largest rate
+CHALLENGE_READ_DAYS = 2.0  # a challenge's peak is read within this many days of its start
 
 
 @dataclass(frozen=True)
@@ -44,11 +47,19 @@ class ProbeForm:
     dose_scale: float
 
 
+def _check_inputs(patient: object, regimen: object, name: str = "regimen") -> None:
+    check_instance("patient", patient, Patient, "kettutor.Patient()")
+    check_instance(name, regimen, Regimen, "kettutor.Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=7, doses=4)")
+
+
 def probe_form(regimen: Regimen) -> ProbeForm:
     """The form of ``regimen``'s probe sessions (see the module docstring)."""
     first = regimen.events[0]
     if first.route == "esketamine_nasal_spray":
-        raise ValueError("probe sessions use a single dose per session; esketamine spray regimens are not supported here.")
+        raise ValueError(
+            "regimen must give racemic ketamine by a route whose dose can vary: probe sessions change the dose in mg/kg, "
+            "and the esketamine nasal spray comes in whole 28 mg devices; got an esketamine_nasal_spray regimen."
+        )
     if first.duration_h > MAX_PROBE_INFUSION_H:
         return ProbeForm(first.route, MAX_PROBE_INFUSION_H, MAX_PROBE_INFUSION_H / first.duration_h)
     return ProbeForm(first.route, first.duration_h, 1.0)
@@ -80,6 +91,17 @@ def _probe_response(stepper: SessionStepper, effect: str, dose_mg_per_kg: float)
     return float(window.session_peaks(effect)[0])
 
 
+def _probe_dose(patient: Patient, regimen: Regimen) -> float:
+    """The probe dose that repeats the first session (mg/kg per probe session), within the constructors' range."""
+    dose = first_dose_mg_per_kg(patient, regimen) * probe_form(regimen).dose_scale
+    if not MIN_DOSE_MG_PER_KG <= dose <= MAX_PROBE_DOSE_MG_PER_KG:
+        raise ValueError(
+            f"regimen's first session must give between {MIN_DOSE_MG_PER_KG:g} and {MAX_PROBE_DOSE_MG_PER_KG:g} mg/kg per probe "
+            f"session to be repeated as a probe; got {dose:g} mg/kg."
+        )
+    return dose
+
+
 def first_dose_mg_per_kg(patient: Patient, regimen: Regimen) -> float:
     """The first session's dose in mg/kg (summed over its events)."""
     first = [e for e in regimen.events if e.session == 0]
@@ -97,30 +119,55 @@ def dose_response(
     """Peak ``effect`` of probe sessions on ``day`` of ``regimen``, for each dose (mg/kg per probe session).
 
     Day 0 gives the naive curve; a later day shows the curve shifted right by tolerance (or left by
-    sensitization). Returns ``(doses_mg_per_kg, responses)``.
+    sensitization). ``day`` is in days from the start of the regimen. Returns ``(doses_mg_per_kg, responses)``,
+    responses in the effect's unit (:data:`kettutor.EFFECT_UNITS`).
+
+    >>> from kettutor import Patient, Regimen, dose_response
+    >>> daily = Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=1, doses=7)   # a week of daily infusions
+    >>> doses, naive = dose_response(Patient(), daily, day=0, doses_mg_per_kg=[0.25, 0.5, 1.0])   # mg/kg
+    >>> doses, after = dose_response(Patient(), daily, day=8, doses_mg_per_kg=[0.25, 0.5, 1.0])
+    >>> list(naive) == sorted(naive), all(after < naive)   # % of maximal effect: the curve rises; tolerance shifts it right
+    (True, True)
     """
+    _check_inputs(patient, regimen)
     effect = check_effect(effect)
-    doses = DEFAULT_PROBE_DOSES_MG_PER_KG if doses_mg_per_kg is None else np.asarray(doses_mg_per_kg, dtype=float)
-    for dose in doses:
-        check_number("probe dose", dose, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    if doses_mg_per_kg is None:
+        doses = DEFAULT_PROBE_DOSES_MG_PER_KG.copy()
+    else:
+        given = check_sequence("doses_mg_per_kg", doses_mg_per_kg, "probe doses in mg/kg", example="[0.1, 0.5, 1.0]", high=MAX_PROBE_DOSES)
+        doses = np.array([check_dose("each of doses_mg_per_kg", dose) for dose in given], dtype=float)
     stepper = _probe_stepper(patient, regimen, _check_day(day))
     return doses, np.array([_probe_response(stepper, effect, d) for d in doses])
 
 
 def dose_to_match_first_response(patient: Patient, regimen: Regimen, *, day: float, effect: str = "dissociation") -> float:
     """Dose (mg/kg per probe session) a probe session on ``day`` needs to give the peak ``effect`` that a
-    drug-naive probe of the first session's dose gives."""
+    drug-naive probe of the first session's dose gives. ``day`` is in days from the start of the regimen.
+
+    >>> from kettutor import Patient, Regimen, dose_to_match_first_response
+    >>> daily = Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=1, doses=7)   # a week of daily infusions
+    >>> dose = dose_to_match_first_response(Patient(), daily, day=8)   # mg/kg per probe session
+    >>> 0.5 < dose < 1.5   # more than the first 0.5 mg/kg: tolerance
+    True
+    """
+    _check_inputs(patient, regimen)
     effect = check_effect(effect)
     at_h = _check_day(day)
-    first_dose = first_dose_mg_per_kg(patient, regimen) * probe_form(regimen).dose_scale
+    day = at_h / HOURS_PER_DAY
+    first_dose = _probe_dose(patient, regimen)
     naive = _probe_response(_probe_stepper(patient, regimen, 0.0), effect, first_dose)
     stepper = _probe_stepper(patient, regimen, at_h)
-    if _probe_response(stepper, effect, MAX_DOSE_MG_PER_KG) < naive:
-        raise ValueError(f"no dose up to {MAX_DOSE_MG_PER_KG:g} mg/kg restores the first response on day {day:g}.")
-    if _probe_response(stepper, effect, SMALLEST_PROBE_DOSE_MG_PER_KG) >= naive:
+    largest = _probe_response(stepper, effect, MAX_DOSE_MG_PER_KG)
+    if largest < naive:
         raise ValueError(
-            f"on day {day:g} even {SMALLEST_PROBE_DOSE_MG_PER_KG:g} mg/kg gives the first response: the regimen's "
-            "last dose is still acting. Ask about a later day, once it has worn off (about a day after it)."
+            f"day must be a day when a probe of at most {MAX_DOSE_MG_PER_KG:g} mg/kg restores the first response; on this day "
+            f"even {MAX_DOSE_MG_PER_KG:g} mg/kg gives {largest:.3g} against {naive:.3g} at first (ask about a later day); got day={day:g}."
+        )
+    smallest = _probe_response(stepper, effect, SMALLEST_PROBE_DOSE_MG_PER_KG)
+    if smallest >= naive:
+        raise ValueError(
+            f"day must be a day when the regimen's earlier doses have worn off (about a day after a dose): on this day even "
+            f"{SMALLEST_PROBE_DOSE_MG_PER_KG:g} mg/kg gives the first response, since the last dose is still acting; got day={day:g}."
         )
     return float(
         brentq(
@@ -145,11 +192,18 @@ def recovery_days(
     probe gives ``fraction`` and the last session's peak was at least ``fraction`` of the first session's);
     1.0 when the first probe has recovered although the last session's peak was lower (recovery within the
     day, finer than a probe can tell); ``inf`` if recovery takes longer than ``max_days``.
+
+    >>> from kettutor import Patient, Regimen, recovery_days
+    >>> daily = Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=1, doses=14)   # two weeks, daily
+    >>> days = recovery_days(Patient(), daily)   # days until a probe gives 90 % of the first dissociation peak
+    >>> 10 < days < 60
+    True
     """
+    _check_inputs(patient, regimen)
     effect = check_effect(effect)
     fraction = check_number("fraction", fraction, "of the first response", low=0.0, high=1.0)
     max_days = check_number("max_days", max_days, "days", low=0.0, high=3650.0)
-    dose = first_dose_mg_per_kg(patient, regimen) * probe_form(regimen).dose_scale
+    dose = _probe_dose(patient, regimen)
     naive = _probe_response(_probe_stepper(patient, regimen, 0.0), effect, dose)
     end_h = regimen.end_h
     after_course = _probe_stepper(patient, regimen, end_h + PROBE_WASHOUT_DAYS * HOURS_PER_DAY)
@@ -200,14 +254,32 @@ def challenge_response(
     The challenge defaults to 0.5 mg/kg IV over 40 min, the design of the sensitization studies
     (Trujillo 2008) translated to the clinic's infusion.
     """
-    from .simulate import simulate  # analysis sits below simulate in the import order
+    from .simulate import MAX_SIMULATED_DAYS, simulate  # analysis sits below simulate in the import order
 
+    _check_inputs(patient, pretreatment, "pretreatment")
     effect = check_effect(effect)
-    challenge = challenge or Regimen.single(dose_mg_per_kg=0.5, infusion_min=40)
-    day = check_number("day", day, "days", low=0.0, high=3650.0)
-    gap = day - pretreatment.session_start_h[-1] / HOURS_PER_DAY
-    if gap <= pretreatment.end_h / HOURS_PER_DAY - pretreatment.session_start_h[-1] / HOURS_PER_DAY:
-        raise ValueError(f"day must fall after the pretreatment's last dose ends (day {pretreatment.end_h / 24:.2f}); got {day:g}.")
-    naive = simulate(patient, challenge, days=2).session_peaks(effect)[0]
-    treated = simulate(patient, pretreatment.then(challenge, gap_days=gap), days=day + 2)
+    if challenge is None:
+        if pretreatment.drug != "ketamine":
+            raise ValueError(
+                f"challenge must be given for a {pretreatment.drug} pretreatment: the default challenge is racemic ketamine "
+                "0.5 mg/kg IV over 40 min (for example challenge=Regimen.esketamine_spray(56)); got challenge=None."
+            )
+        challenge = Regimen.single(dose_mg_per_kg=0.5, infusion_min=40)
+    check_instance("challenge", challenge, Regimen, "kettutor.Regimen.single(dose_mg_per_kg=0.5, infusion_min=40)")
+    if challenge.drug != pretreatment.drug:
+        raise ValueError(f"challenge must give the pretreatment's drug ({pretreatment.drug}); got a {challenge.drug} challenge.")
+    longest = MAX_SIMULATED_DAYS - CHALLENGE_READ_DAYS
+    day = check_number("day", day, "days", low=0.0, high=longest)
+    if day * HOURS_PER_DAY <= pretreatment.end_h:
+        raise ValueError(
+            f"day must fall after the pretreatment's last dose ends (> {pretreatment.end_h / HOURS_PER_DAY:.2f} days) and be "
+            f"<= {longest:g} days; got {day:g}."
+        )
+    naive = simulate(patient, challenge, days=CHALLENGE_READ_DAYS).session_peaks(effect)[0]
+    if not naive > 0.0:
+        raise ValueError(f"challenge must give a response to compare with (its {effect} peak is {naive:g} in a drug-naive patient); got no response.")
+    # the challenge's first dose moves to ``day``; its sessions follow the pretreatment's
+    shift = day * HOURS_PER_DAY - challenge.events[0].time_h
+    moved = Regimen(tuple(replace(e, time_h=e.time_h + shift) for e in challenge.events), challenge.interval_h)
+    treated = simulate(patient, pretreatment + moved, days=day + CHALLENGE_READ_DAYS)
     return float(treated.session_peaks(effect)[-1] / naive)

@@ -233,7 +233,10 @@ def effects_figure(
         raise ValueError(f"effects must be a tuple of effect names, e.g. ({effects!r},); got the string {effects!r}.")
     effects = tuple(check_effect(e) for e in check_sequence("effects", effects, "effect names", example="('dissociation',)", low=1, high=len(EFFECT_UNITS)))
     if any(not EFFECT_UNITS[e].startswith("%") for e in effects):
-        raise ValueError(f"effects_chart draws effects in % of maximum; {list(effects)} includes the antidepressant effect (Hedges g).")
+        raise ValueError(
+            f"effects must be effects in % of maximum (effects_chart draws effects in % of maximum); got {list(effects)}, which "
+            "includes the antidepressant effect (Hedges g)."
+        )
     threshold_percent = check_number("threshold_percent", threshold_percent, "%", low=0.0, high=100.0, low_inclusive=True)
     band = None
     if band_percent is not None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -24,17 +25,20 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._validate import check_choice, check_count, check_number
-from .effects import EFFECT_NAMES, check_effect
+from ._validate import check_choice, check_count, check_number, check_seed, check_sequence, shown
+from .effects import EFFECT_NAMES, PHARMACODYNAMICS, PharmacodynamicParameters, check_effect
 from .engine import COHORT
 from .model import ACCUMULATORS, SENSITIZATION, tolerance_total
 from .params import CitedParameters, cited
+from .comedications import get_comedication
 from .patient import Patient
+from .pk import Disposition
 from .peaks import session_cmax_mg_per_l, session_peaks
 from .regimen import HOURS_PER_DAY, Regimen
-from .simulate import simulate_patients
+from .simulate import check_days, check_parameter_sets, output_grid, simulate_patients
 
 MAX_COHORT_SIZE = 100_000
+SAMPLED_WEIGHT_KG = (40.0, 150.0)  # sampled body weights are kept within this range
 THREADS = min(2, os.cpu_count() or 1)  # the target machine has two cores
 CHUNK_SIZE = 50  # patients simulated together: bounds memory (~25 MB a chunk for a one-year course) and, measured, runs fastest
 CYP2B6_ASSUMPTIONS = ("single_dose", "chronic")
@@ -43,7 +47,20 @@ GENOTYPES = ("*1/*1", "*1/*6", "*6/*6")
 
 @dataclass(frozen=True)
 class PopulationParameters(CitedParameters):
-    """Between-subject variability and covariate distributions of a virtual adult population."""
+    """Between-subject variability and covariate distributions of a virtual adult population.
+
+    Coefficients of variation and shares are fractions (0.3 = 30 %), body weights in kg, ages in years.
+    Change a value with ``dataclasses.replace``:
+
+    >>> from dataclasses import replace
+    >>> from kettutor import Cohort, PopulationParameters
+    >>> mostly_women = replace(PopulationParameters(), female_fraction=0.7)   # fraction of women
+    >>> mostly_women.female_fraction, mostly_women.male_weight_median_kg == PopulationParameters().male_weight_median_kg
+    (0.7, True)
+    >>> cohort = Cohort.sample(200, seed=1, population=mostly_women)
+    >>> 0.6 < sum(p.sex == "female" for p in cohort.patients) / len(cohort) < 0.8
+    True
+    """
 
     clearance_cv: float = cited(
         0.30, "fraction", "CV of clearance", "between adults 13 % (Fanta 2015) and children 38-40 % (Herd 2007; Flint 2017)"
@@ -80,20 +97,23 @@ class PopulationParameters(CitedParameters):
                 raise ValueError(f"{name} must be a coefficient of variation from 0 to 2 (0-200 %); got {value:g} ({value * 100:g} %).")
             check_number(name, value, "fraction (0-2 = 0-200 %)", low=0.0, high=2.0, low_inclusive=True)
         check_number("female_fraction", self.female_fraction, "fraction", low=0.0, high=1.0, low_inclusive=True)
+        for name in ("male_weight_median_kg", "female_weight_median_kg"):  # sampled weights are kept within 40-150 kg
+            check_number(name, getattr(self, name), "kg", low=SAMPLED_WEIGHT_KG[0], high=SAMPLED_WEIGHT_KG[1], low_inclusive=True)
+        youngest = check_number("age_min_years", self.age_min_years, "years", low=0.0, high=120.0, low_inclusive=True)
+        oldest = check_number("age_max_years", self.age_max_years, "years", low=0.0, high=120.0, low_inclusive=True)
         check_number("cyp2b6_6_allele_frequency", self.cyp2b6_6_allele_frequency, "fraction", low=0.0, high=1.0, low_inclusive=True)
-        if self.age_max_years < self.age_min_years:
-            raise ValueError(f"age_max_years must be >= age_min_years ({self.age_min_years:g} years); got {self.age_max_years:g}.")
+        for name in ("chronic_clint_fold_heterozygous", "chronic_clint_fold_homozygous"):
+            # 1 / fold becomes a patient's intrinsic_clearance_multiplier (0.01-20 x typical)
+            check_number(name, getattr(self, name), "x", low=0.05, high=100.0, low_inclusive=True)
+        if oldest < youngest:
+            raise ValueError(f"age_max_years must be >= age_min_years ({youngest:g} years); got {oldest:g}.")
 
 
 POPULATION = PopulationParameters()
 
 
 def _generator(seed: int | np.random.Generator) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be an int or a numpy.random.Generator; got {seed!r}.")
-    return np.random.default_rng(int(seed))
+    return check_seed("seed", seed)
 
 
 def _lognormal(rng: np.random.Generator, cv: float, size: int) -> np.ndarray:
@@ -103,11 +123,38 @@ def _lognormal(rng: np.random.Generator, cv: float, size: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Cohort:
-    """A reproducible group of simulated patients (and their CYP2B6 genotypes)."""
+    """A reproducible group of simulated patients (and their CYP2B6 genotypes).
+
+    >>> from kettutor import Cohort
+    >>> cohort = Cohort.sample(20, seed=1)   # 20 adults, body weights 40-150 kg
+    >>> len(cohort), Cohort.sample(20, seed=1) == cohort   # the same seed gives the same patients
+    (20, True)
+    >>> set(cohort.genotypes) <= {"*1/*1", "*1/*6", "*6/*6"}
+    True
+    """
 
     patients: tuple[Patient, ...]
     genotypes: tuple[str, ...] = field(default=())
     description: str = "cohort"
+
+    def __post_init__(self) -> None:
+        patients = self.patients
+        if type(patients) is not tuple:
+            patients = check_sequence("patients", patients, "kettutor.Patient", example="(Patient(), Patient(weight_kg=60))")
+            object.__setattr__(self, "patients", patients)
+        if not 1 <= len(patients) <= MAX_COHORT_SIZE:
+            raise ValueError(f"patients must hold at least 1 and at most {MAX_COHORT_SIZE} kettutor.Patient; got {len(patients)}.")
+        for patient in patients:
+            if not isinstance(patient, Patient):
+                raise ValueError(f"patients must be kettutor.Patient objects; got {shown(patient)} of type {type(patient).__name__}.")
+        genotypes = check_sequence("genotypes", self.genotypes, "CYP2B6 genotypes", example="('*1/*1', '*1/*6')")
+        if genotypes and len(genotypes) != len(patients):
+            raise ValueError(f"genotypes must be empty or give one genotype per patient ({len(patients)}); got {len(genotypes)}.")
+        for genotype in dict.fromkeys(genotypes):
+            check_choice("genotype", genotype, GENOTYPES)
+        object.__setattr__(self, "genotypes", genotypes)
+        if not isinstance(self.description, str):
+            raise ValueError(f"description must be a str; got {shown(self.description)}.")
 
     @classmethod
     def sample(
@@ -122,11 +169,21 @@ class Cohort:
         """Draw ``n`` patients (1-100,000) reproducibly from ``seed`` (an int or a numpy Generator)."""
         n = check_count("n", n, low=1, high=MAX_COHORT_SIZE)
         assumption = check_choice("CYP2B6 assumption", cyp2b6_assumption, CYP2B6_ASSUMPTIONS)
+        if not isinstance(population, PopulationParameters):
+            raise ValueError(
+                "population must be a kettutor.PopulationParameters (for example PopulationParameters(female_fraction=0.7)); "
+                f"got {shown(population)} of type {type(population).__name__}."
+            )
+        if isinstance(comedications, str):
+            raise ValueError(f"comedications must be a tuple of names, e.g. ({comedications!r},); got the string {comedications!r}.")
+        comedications = check_sequence("comedications", comedications, "comedication names", example="('memantine',)")
+        for name in comedications:
+            get_comedication(name)
         rng = _generator(seed)
         pop = population
         female = rng.random(n) < pop.female_fraction
         median = np.where(female, pop.female_weight_median_kg, pop.male_weight_median_kg)
-        weight = np.clip(median * _lognormal(rng, pop.weight_cv, n), 40.0, 150.0)
+        weight = np.clip(median * _lognormal(rng, pop.weight_cv, n), *SAMPLED_WEIGHT_KG)
         age = rng.uniform(pop.age_min_years, pop.age_max_years, n)
         alleles = (rng.random((n, 2)) < pop.cyp2b6_6_allele_frequency).sum(axis=1)  # Hardy-Weinberg
         clint = np.ones(n)
@@ -161,43 +218,118 @@ class Cohort:
 class CohortResult:
     """Per-patient summaries of a cohort simulation and population views of them.
 
-    ``session_peaks[effect]`` is (patients, sessions); ``daily[name]`` is (patients, days + 1) sampled at
-    the start of each day, for 'tolerance', 'sensitization', 'antidepressant' and 'craving'.
+    ``session_peaks(effect)`` is (patients, sessions), as :meth:`SimulationResult.session_peaks` is
+    (sessions,) for one patient; ``daily[name]`` is (patients, days + 1) sampled at the start of each day, for
+    'tolerance', 'sensitization', 'antidepressant' and 'craving'. Peaks are in each effect's unit
+    (:data:`kettutor.EFFECT_UNITS`), ``session_cmax_mg_per_l`` in mg/L and ``auc_mg_h_per_l`` in mg h/L.
+
+    >>> from kettutor import Cohort, Regimen, simulate
+    >>> weekly = Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=7, doses=4)
+    >>> result = simulate(Cohort.sample(20, seed=1), weekly)
+    >>> result.session_peaks("dissociation").shape   # (patients, sessions), % of maximal effect
+    (20, 4)
+    >>> relative = 100 * result.relative_session_peaks("dissociation")   # % of each patient's first session
+    >>> p5, p50, p95 = result.percentiles(relative, (5, 50, 95))[:, -1]   # at the 4th session
+    >>> bool(p5 <= p50 <= p95), bool(50 < p50 < 100)
+    (True, True)
     """
 
     cohort: Cohort
     regimen: Regimen
     session_start_h: np.ndarray
-    session_peaks: dict[str, np.ndarray]
+    peaks_by_effect: dict[str, np.ndarray]
     session_cmax_mg_per_l: np.ndarray
     auc_mg_h_per_l: np.ndarray
     day: np.ndarray
     daily: dict[str, np.ndarray]
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.cohort, Cohort) or not isinstance(self.regimen, Regimen):
+            raise ValueError(
+                "CohortResult is made by kettutor.simulate(cohort, regimen): cohort must be a kettutor.Cohort and regimen a "
+                f"kettutor.Regimen; got {type(self.cohort).__name__} and {type(self.regimen).__name__}."
+            )
+        n = len(self.cohort)
+        sessions = np.shape(self.session_start_h)[0] if np.ndim(self.session_start_h) == 1 else -1
+        days = np.shape(self.day)[0] if np.ndim(self.day) == 1 else -1
+        shapes = {
+            **{f"peaks_by_effect[{e!r}]": (self.peaks_by_effect.get(e) if isinstance(self.peaks_by_effect, dict) else None, (n, sessions)) for e in EFFECT_NAMES},
+            "session_cmax_mg_per_l": (self.session_cmax_mg_per_l, (n, sessions)),
+            "auc_mg_h_per_l": (self.auc_mg_h_per_l, (n,)),
+            **{f"daily[{name!r}]": (self.daily.get(name) if isinstance(self.daily, dict) else None, (n, days)) for name in DAILY_SUMMARIES},
+        }
+        for name, (array, shape) in shapes.items():
+            if not isinstance(array, np.ndarray) or array.shape != shape or sessions < 1 or days < 0:
+                raise ValueError(
+                    f"CohortResult is made by kettutor.simulate(cohort, regimen): {name} must be an array of shape "
+                    f"(patients, sessions or days) = {shape}; got {shown(array)}."
+                )
+
+    def session_peaks(self, effect: str) -> np.ndarray:
+        """Each patient's peak ``effect`` in each session (patients, sessions), in the effect's unit."""
+        return self.peaks_by_effect[check_effect(effect)]
+
     def relative_session_peaks(self, effect: str) -> np.ndarray:
         """Each patient's session peaks relative to their own first session (patients, sessions)."""
-        peaks = self.session_peaks[check_effect(effect)]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return peaks / peaks[:, :1]
+        peaks = self.session_peaks(effect)
+        first = peaks[:, :1]
+        if not np.all(first > 0.0):
+            raise ValueError(
+                f"relative session peaks of effect {effect!r} need a first session with a response (> 0); got a first-session "
+                f"peak of {float(first.min()):g} for {int(np.sum(~(first > 0.0)))} patients."
+            )
+        return peaks / first
 
     def percentiles(self, values: np.ndarray, q: Sequence[float] = (5, 25, 50, 75, 95)) -> np.ndarray:
-        """Population percentiles (len(q), columns) of a (patients, columns) array."""
-        return np.nanpercentile(values, q, axis=0)
+        """Population percentiles (len(q), columns) of a (patients, columns) or (patients,) array of finite values."""
+        try:
+            array = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"values must be a (patients, columns) array of numbers; got {shown(values)}.") from None
+        if array.ndim not in (1, 2) or array.shape[0] == 0 or array.size == 0:
+            raise ValueError(f"values must be a (patients, columns) or (patients,) array with at least one patient; got shape {array.shape}.")
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"values must be finite numbers; got {int(np.sum(~np.isfinite(array)))} NaN or infinite entries.")
+        if isinstance(q, (int, float, np.integer, np.floating)) and not isinstance(q, bool):
+            levels = check_number("q", q, "%", low=0.0, high=100.0, low_inclusive=True)
+        else:
+            levels = [
+                check_number("each of q", level, "%", low=0.0, high=100.0, low_inclusive=True)
+                for level in check_sequence("q", q, "percentiles in %", example="(5, 50, 95)", low=1, high=101)
+            ]
+        return np.percentile(array, levels, axis=0)
 
     def responder_fraction(self, *, threshold_g: float = 1.0) -> np.ndarray:
         """Share of patients whose antidepressant effect reaches ``threshold_g`` in each session."""
         threshold = check_number("threshold_g", threshold_g, "Hedges g", low=0.0, high=2.0)
-        return (self.session_peaks["antidepressant"] >= threshold).mean(axis=0)
+        return (self.session_peaks("antidepressant") >= threshold).mean(axis=0)
 
 
 DAILY_SUMMARIES = ("tolerance", "sensitization", "antidepressant", "craving")
 
 
-def _summarise_chunk(patients: list[Patient], regimen: Regimen, days: float | None) -> dict[str, object]:
+COHORT_OUTPUT = {"dense_step_min": 60.0, "dense_window_h": 0.0, "sparse_step_h": 24.0}  # daily values, peaks exact
+# A cohort's summaries (float64): n x (7 values per session + 4 per day + 1). Their total is bounded so that the
+# run, whose peak memory stays within about twice its result, fits a teaching machine (1.6 GB of summaries).
+MAX_COHORT_RESULT_VALUES = 200_000_000
+# Working memory of one chunk grows with its sessions and days; chunks shrink so that each stays within this
+# size (the benchmark year keeps CHUNK_SIZE patients: ~75 MB).
+CHUNK_BUDGET_BYTES = 100_000_000
+CHUNK_BYTES_PER_PATIENT_SESSION = 22_000  # measured (tracemalloc): 15-21 kB for IV, nasal and thrice-daily courses
+CHUNK_BYTES_PER_PATIENT_DAY = 600  # measured: ~550 B for a single dose followed for ten years
+
+
+def cohort_chunk_size(sessions: int, days: float) -> int:
+    """Patients simulated together: CHUNK_SIZE, fewer for long courses (their working memory grows with both)."""
+    per_patient = CHUNK_BYTES_PER_PATIENT_SESSION * max(sessions, 1) + CHUNK_BYTES_PER_PATIENT_DAY * days
+    return int(min(CHUNK_SIZE, max(1, CHUNK_BUDGET_BYTES // per_patient)))
+
+
+def _summarise_chunk(
+    patients: list[Patient], regimen: Regimen, days: float, disposition: Disposition | None = None, pd: PharmacodynamicParameters = PHARMACODYNAMICS
+) -> dict[str, object]:
     """Simulate a chunk of patients together (cohort quadrature) and keep only per-patient summaries."""
-    model, out = simulate_patients(
-        patients, regimen, days=days, dense_step_min=60.0, dense_window_h=0.0, sparse_step_h=24.0, quadrature=COHORT
-    )
+    model, out = simulate_patients(patients, regimen, days=days, disposition=disposition, pd=pd, quadrature=COHORT, **COHORT_OUTPUT)
     starts = regimen.session_start_h
     starts = starts[starts <= out.time_h[-1]]
     daily_index = np.flatnonzero(np.isclose(np.mod(out.time_h, HOURS_PER_DAY), 0.0))
@@ -224,43 +356,101 @@ def simulate_cohort(
     *,
     days: float | None = None,
     progress: bool | None = None,
+    disposition: Disposition | None = None,
+    pd: PharmacodynamicParameters = PHARMACODYNAMICS,
 ) -> CohortResult:
     """Simulate every patient of ``cohort`` on ``regimen`` in chunks, keeping per-patient summaries.
 
-    Chunks of CHUNK_SIZE patients bound memory and run on up to two threads (numpy releases the GIL in
-    its array loops). A progress bar (tqdm) appears when the run is expected to take more than about a
-    second (``progress=None``), always (``True``) or never (``False``).
+    Chunks of CHUNK_SIZE patients (fewer for long courses) bound memory and run on up to two threads (numpy
+    releases the GIL in its array loops); each chunk's summaries go straight into the result's arrays, which
+    are allocated once, after their size has been checked. A progress bar (tqdm) appears when the run is
+    expected to take more than about a second (``progress=None``), always (``True``) or never (``False``).
     """
     if not isinstance(cohort, Cohort):
-        raise ValueError(f"cohort must be a kettutor.Cohort; got {type(cohort).__name__}.")
-    chunks = [list(cohort.patients[i : i + CHUNK_SIZE]) for i in range(0, len(cohort), CHUNK_SIZE)]
-    began, summaries, bar = time.perf_counter(), [], None
+        raise ValueError(f"cohort must be a kettutor.Cohort (for example Cohort.sample(100, seed=1)); got {type(cohort).__name__}.")
+    if not isinstance(regimen, Regimen):
+        raise ValueError(f"regimen must be a kettutor.Regimen; got {type(regimen).__name__}. Try kettutor.Regimen.single(...).")
+    if progress is not None and not isinstance(progress, bool):
+        raise ValueError(f"progress must be True, False or None (shown when the run looks slow); got {shown(progress)}.")
+    check_parameter_sets(regimen, disposition, pd)
+    days = check_days(regimen, days)
+    # every size is known before any simulation: sessions and days from the regimen and the (shared) output times
+    grid = output_grid(regimen, days * HOURS_PER_DAY, **COHORT_OUTPUT)
+    starts = regimen.session_start_h
+    starts = starts[starts <= grid[-1]]
+    day = grid[np.isclose(np.mod(grid, HOURS_PER_DAY), 0.0)] / HOURS_PER_DAY
+    n, sessions = len(cohort), starts.size
+    values = n * ((len(EFFECT_NAMES) + 1) * sessions + len(DAILY_SUMMARIES) * day.size + 1)
+    if values > MAX_COHORT_RESULT_VALUES:
+        per_patient = values / n
+        raise ValueError(
+            f"a cohort's summaries must hold at most {MAX_COHORT_RESULT_VALUES:,} values ({MAX_COHORT_RESULT_VALUES * 8 / 1e9:g} GB): "
+            f"7 per patient and session and 4 per patient and day; got n = {n:,} patients x {sessions:,} sessions over "
+            f"{days:g} days ({values:,.0f} values). Simulate at most {int(MAX_COHORT_RESULT_VALUES // per_patient):,} "
+            "patients on this course, or a shorter course (days)."
+        )
+    result = CohortResult(
+        cohort=cohort,
+        regimen=regimen,
+        session_start_h=starts,
+        peaks_by_effect={name: np.empty((n, sessions)) for name in EFFECT_NAMES},
+        session_cmax_mg_per_l=np.empty((n, sessions)),
+        auc_mg_h_per_l=np.empty(n),
+        day=day,
+        daily={name: np.empty((n, day.size)) for name in DAILY_SUMMARIES},
+    )
+    size = cohort_chunk_size(sessions, days)
+    chunks = [list(cohort.patients[i : i + size]) for i in range(0, n, size)]
+    began = time.perf_counter()
     # one BLAS thread per worker: the engine's matrix products are small and batched, and BLAS threads on
     # top of the workers only contend for the two cores (measured: 1.2 s instead of 0.85 s per 1,000)
     with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=min(THREADS, len(chunks))) as pool:
-        for chunk, summary in zip(chunks, pool.map(lambda c: _summarise_chunk(c, regimen, days), chunks)):
-            summaries.append(summary)
+        summaries = _in_order(pool, lambda c: _summarise_chunk(c, regimen, days, disposition, pd), chunks)
+        try:
+            _collect(result, chunks, summaries, progress, began)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # an error (or Ctrl-C) stops the chunks not yet started
+            raise
+    return result
+
+
+def _in_order(pool: ThreadPoolExecutor, work, chunks: list):
+    """``work(chunk)`` for each chunk, in order, with at most two chunks per thread submitted ahead: unlike
+    ``pool.map``, finished summaries never pile up faster than they are written into the result."""
+    pending: deque = deque()
+    for chunk in chunks:
+        pending.append(pool.submit(work, chunk))
+        if len(pending) > 2 * THREADS:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _collect(result: CohortResult, chunks: list[list[Patient]], summaries, progress: bool | None, began: float) -> None:
+    """Write each chunk's summaries into ``result``'s arrays as the chunk finishes (in order)."""
+    n, done, bar = len(result.cohort), 0, None
+    try:
+        for number, (chunk, summary) in enumerate(zip(chunks, summaries)):
+            rows = slice(done, done + len(chunk))
+            for name in EFFECT_NAMES:
+                result.peaks_by_effect[name][rows] = summary["peaks"][name]
+            result.session_cmax_mg_per_l[rows] = summary["cmax"]
+            result.auc_mg_h_per_l[rows] = summary["auc"]
+            for name in DAILY_SUMMARIES:
+                result.daily[name][rows] = summary["daily"][name]
+            done += len(chunk)
+            del summary
             if bar is not None:
                 bar.update(len(chunk))
-            elif len(summaries) == 1 < len(chunks):
+            elif number == 0 < len(chunks) - 1:
                 expected = (time.perf_counter() - began) * len(chunks) / THREADS
                 if progress or (progress is None and expected > 1.0):
                     from tqdm.auto import tqdm
 
-                    bar = tqdm(total=len(cohort), initial=len(chunk), unit="patient", desc="simulating cohort")
-    if bar is not None:
-        bar.close()
-    first = summaries[0]
-    return CohortResult(
-        cohort=cohort,
-        regimen=regimen,
-        session_start_h=first["starts"],
-        session_peaks={name: np.concatenate([s["peaks"][name] for s in summaries]) for name in EFFECT_NAMES},
-        session_cmax_mg_per_l=np.concatenate([s["cmax"] for s in summaries]),
-        auc_mg_h_per_l=np.concatenate([s["auc"] for s in summaries]),
-        day=first["day"],
-        daily={name: np.concatenate([s["daily"][name] for s in summaries]) for name in DAILY_SUMMARIES},
-    )
+                    bar = tqdm(total=n, initial=len(chunk), unit="patient", desc="simulating cohort")
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ._validate import check_choice
-from .params import CitedParameters, cited
+from .params import CitedParameters, check_fields, check_labels, cited
 
 
 @dataclass(frozen=True)
 class Comedication(CitedParameters):
-    """One interacting medicine and how it changes ketamine's disposition or effects."""
+    """One interacting medicine and how it changes ketamine's disposition or effects.
+
+    Folds and multipliers are ratios (x, 1 = no interaction); a patient takes one by name
+    (``Patient(comedications=("rifampicin",))``).
+
+    >>> from kettutor import COMEDICATIONS, Comedication, Patient, Regimen, simulate
+    >>> Comedication(name="an inhibitor", intrinsic_clearance_fold=2.0).intrinsic_clearance_fold   # x oral AUC
+    2.0
+    >>> oral = Regimen.single(dose_mg=35, route="oral")
+    >>> alone = simulate(Patient(), oral, days=1).exposure().auc_mg_h_per_l   # mg h/L
+    >>> induced = simulate(Patient(comedications=("rifampicin",)), oral, days=1).exposure().auc_mg_h_per_l
+    >>> COMEDICATIONS["rifampicin"].intrinsic_clearance_fold < 1, 0.05 < induced / alone < 0.3   # an inducer: oral AUC -86 %
+    (True, True)
+    """
 
     name: str = cited("none", "", "medicine", "")
     intrinsic_clearance_fold: float = cited(
@@ -39,6 +52,20 @@ class Comedication(CitedParameters):
     )
     note: str = cited("", "", "what the study found", "")
     sources: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        check_labels(self, "name", "note")
+        ranges = {
+            "intrinsic_clearance_fold": (0.01, 100.0),
+            "antidepressant_drive_multiplier": (0.0, 10.0),
+            "signalling_rate_multiplier": (0.01, 100.0),
+            "norketamine_formation_fold": (0.0, 1.25),  # the share of clearance forming norketamine stays <= 1
+            "dissociation_multiplier": (0.0, 1.0),  # dissociation stays within 0-100 % of the maximal effect
+            "nmda_blockade": (0.0, 1.0),
+        }
+        if self.systemic_auc_ratio is not None:
+            ranges["systemic_auc_ratio"] = (0.01, 100.0)
+        check_fields(self, ranges)
 
 
 COMEDICATIONS: dict[str, Comedication] = {

@@ -30,18 +30,32 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validate import check_choice
-from .params import CitedParameters, cited
+from .params import CitedParameters, check_fields, check_labels, cited
 
 
 @dataclass(frozen=True)
 class AcuteEffect(CitedParameters):
-    """A sigmoid Emax concentration-effect relation on the effect-site concentration."""
+    """A sigmoid Emax concentration-effect relation on the effect-site concentration (mg/L), in % of the
+    maximal effect.
+
+    >>> from kettutor import ACUTE_EFFECTS, AcuteEffect
+    >>> dissociation = ACUTE_EFFECTS["dissociation"]
+    >>> float(dissociation.of(dissociation.ec50_mg_per_l))   # % of maximal effect at the EC50 (mg/L)
+    50.0
+    >>> custom = AcuteEffect(name="dissociation", ec50_mg_per_l=0.3, hill=2.0)
+    >>> float(custom.of(0.15)), float(custom.of(0.3, ec50_scale=2.0))   # %: at half the EC50; tolerance doubling the EC50
+    (20.0, 20.0)
+    """
 
     name: str = cited("dissociation", "", "effect name", "")
     ec50_mg_per_l: float = cited(0.15, "mg/L", "effect-site concentration giving half the maximal effect", "")
     hill: float = cited(2.0, "", "steepness (Hill coefficient)", "")
     emax_percent: float = cited(100.0, "%", "maximal effect", "scale: % of the maximal effect")
     sources: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        check_labels(self, "name")
+        check_fields(self, {"ec50_mg_per_l": (1e-3, 100.0), "hill": (0.1, 16.0), "emax_percent": (0.0, 100.0)}, above=("emax_percent",))
 
     def of(self, ce_mg_per_l: np.ndarray, ec50_scale: np.ndarray | float = 1.0) -> np.ndarray:
         """Effect (%) at effect-site concentration ``ce_mg_per_l``; ``ec50_scale`` shifts EC50 (tolerance)."""
@@ -104,7 +118,23 @@ ACUTE_EFFECTS: dict[str, AcuteEffect] = {
 
 @dataclass(frozen=True)
 class PharmacodynamicParameters(CitedParameters):
-    """Effect-site link and the slow antidepressant cascade."""
+    """Effect-site link and the slow antidepressant cascade.
+
+    Each field names its unit (rates per min, h or day; the antidepressant effect in Hedges g). Change a
+    value with ``dataclasses.replace`` and pass the set to :func:`kettutor.simulate` as ``pd``:
+
+    >>> import math
+    >>> from dataclasses import replace
+    >>> from kettutor import PHARMACODYNAMICS, Patient, Regimen, simulate
+    >>> 2 < math.log(2) / PHARMACODYNAMICS.ke0_per_min < 4   # effect-site equilibration half-life (min)
+    True
+    >>> halved = replace(PHARMACODYNAMICS, antidepressant_max_g=PHARMACODYNAMICS.antidepressant_max_g / 2)   # Hedges g
+    >>> infusion = Regimen.single(dose_mg_per_kg=0.5, infusion_min=40)
+    >>> g = simulate(Patient(), infusion, days=3).session_peaks("antidepressant")[0]
+    >>> g_halved = simulate(Patient(), infusion, days=3, pd=halved).session_peaks("antidepressant")[0]
+    >>> round(float(g_halved / g), 2)   # the antidepressant peak halves with g_max
+    0.5
+    """
 
     ke0_per_min: float = cited(
         0.238, "1/min", "effect-site equilibration rate (t1/2 ~2.9 min)",
@@ -143,6 +173,24 @@ class PharmacodynamicParameters(CitedParameters):
         90.0, "days", "fading of consolidated benefit",
         "illustrative: stable remitters relapsed after a median 273 days on placebo (Daly et al. 2019 JAMA Psychiatry)",
     )
+
+    def __post_init__(self) -> None:
+        check_fields(self, PD_RANGES, above=("antidepressant_max_g",))
+
+
+# Allowed ranges (each field's unit): wide around the calibration, with every rate > 0 where a zero would leave
+# the antidepressant cascade without a drug-free steady state.
+PD_RANGES = {
+    "ke0_per_min": (1e-3, 100.0),
+    "antidepressant_trigger_per_h": (0.0, 100.0),
+    "signalling_rate_per_day": (0.01, 100.0),
+    "benefit_decay_per_day": (1e-3, 100.0),
+    "antidepressant_max_g": (0.0, 5.0),
+    "benefit_half_max": (1e-3, 100.0),
+    "signalling_weight": (0.0, 10.0),
+    "consolidation_rate_per_day": (0.0, 10.0),
+    "consolidated_half_life_days": (0.1, 36500.0),
+}
 
 
 PHARMACODYNAMICS = PharmacodynamicParameters()

@@ -155,7 +155,29 @@ def dosing_schedule(model: LinearModel, regimen: Regimen, start_h: float = 0.0) 
     return Schedule(boundaries, jumps, rates, dose)
 
 
+_DIAGONALISED: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+DIAGONALISED_KEPT = 64  # decompositions remembered: a policy or an app solves the same patient session after session
+DIAGONALISED_MAX_BATCH = 8  # only small batches (single patients) are remembered
+
+
 def diagonalise(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`decompose`, remembered for the last few matrices (returned arrays are read-only)."""
+    matrix = np.ascontiguousarray(matrix, dtype=float)
+    if matrix.shape[0] > DIAGONALISED_MAX_BATCH:  # a cohort: decomposed once per run anyway
+        return decompose(matrix)
+    key = (matrix.shape, matrix.tobytes())
+    found = _DIAGONALISED.get(key)
+    if found is None:
+        found = decompose(matrix)
+        for array in found:
+            array.setflags(write=False)
+        if len(_DIAGONALISED) >= DIAGONALISED_KEPT:
+            _DIAGONALISED.pop(next(iter(_DIAGONALISED)))
+        _DIAGONALISED[key] = found
+    return found
+
+
+def decompose(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Real eigen-decomposition of a batch of compartmental matrices: (eigenvalues, V, V^-1).
 
     Compartmental matrices have real negative eigenvalues. If two coincide (a defective matrix, e.g. an
@@ -174,9 +196,24 @@ def diagonalise(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     raise ArithmeticError("the model's rate matrix could not be diagonalised; check for identical rate constants.")
 
 
-def _phi1(rate: np.ndarray, tau: np.ndarray, exp_rate_tau: np.ndarray) -> np.ndarray:
-    """(e^{rate tau} - 1) / rate for negative rates."""
-    return (exp_rate_tau - 1.0) / rate
+def _phi1(rate: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """(e^{rate tau} - 1) / rate for negative rates, accurate when rate tau is tiny (a very short infusion,
+    a mode that hardly decays): expm1 keeps the digits that e^{rate tau} - 1 would cancel."""
+    return np.expm1(rate * tau) / rate
+
+
+PHI2_SERIES_BELOW = 1e-3  # |x| below which (e^x - 1 - x) / x^2 is summed as its Taylor series
+
+
+def _phi2(rate: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """(e^{rate tau} - 1 - rate tau) / rate^2 (the integral of (e^{rate s} - 1) / rate from 0 to tau), without
+    the cancellation of the direct formula when rate tau is small: tau^2 (e^x - 1 - x) / x^2 with x = rate tau,
+    by its Taylor series for |x| < 1e-3 (truncation < 1e-15 relative) and by expm1 otherwise."""
+    x = rate * tau
+    small = np.abs(x) < PHI2_SERIES_BELOW
+    safe = np.where(small, 1.0, x)
+    ratio = np.where(small, 0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x / 120.0)), (np.expm1(safe) - safe) / (safe * safe))
+    return tau * tau * ratio
 
 
 class ModalSolver:
@@ -196,7 +233,7 @@ class ModalSolver:
         jumps_modal = np.einsum("pij,pkj->pki", inv, schedule.jumps)
         steps = np.diff(times)
         growth = np.exp(lam[:, None, :] * steps[None, :, None])  # (P, K-1, n)
-        phi = _phi1(lam[:, None, :], steps[None, :, None], growth)
+        phi = _phi1(lam[:, None, :], steps[None, :, None])
         for k in range(k_total):
             z = z + jumps_modal[:, k]
             z_plus[:, k] = z
@@ -213,7 +250,7 @@ class ModalSolver:
             self.acc_in = np.einsum("aj,pkj->pka", model.accumulator_inputs, schedule.rates)  # (P, K, nacc)
             acc_jump = np.einsum("aj,pkj->pka", model.accumulator_inputs, schedule.jumps)
             h = self._steps[None, :, None]
-            integral = self.z_plus[:, :-1] * self._phi + self.beta[:, :-1] * (self._phi - h) / lam[:, None, :]
+            integral = self.z_plus[:, :-1] * self._phi + self.beta[:, :-1] * _phi2(lam[:, None, :], h)
             gained = np.einsum("pam,pkm->pka", self.acc_rates_modal, integral) + self.acc_in[:, :-1] * h
             increments = acc_jump.copy()
             increments[:, 1:] += gained
@@ -273,9 +310,8 @@ class ModalSolver:
         acc_plus = self._accumulators_at_boundaries()
         seg, tau = self._segments(t)
         lam = self.lam[:, None, :]
-        e = np.exp(lam * tau[None, :, None])
-        p1 = _phi1(lam, tau[None, :, None], e)
-        integral = self.z_plus[:, seg] * p1 + self.beta[:, seg] * (p1 - tau[None, :, None]) / lam
+        p1 = _phi1(lam, tau[None, :, None])
+        integral = self.z_plus[:, seg] * p1 + self.beta[:, seg] * _phi2(lam, tau[None, :, None])
         value = acc_plus[:, seg] + np.einsum("pam,pnm->pna", self.acc_rates_modal, integral)
         value = value + self.acc_in[:, seg] * tau[None, :, None]
         return value.transpose(0, 2, 1)

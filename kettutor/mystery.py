@@ -87,7 +87,22 @@ class CaseRecord:
 
 
 def mystery_patient(cause: str | None = None, *, seed: int | np.random.Generator) -> CaseRecord:
-    """Generate a reproducible case record; ``cause=None`` draws one of :data:`CAUSES` at random."""
+    """Generate a reproducible case record; ``cause=None`` draws one of :data:`CAUSES` at random.
+
+    The record has one row per visit (every 3.5 days): doses in mg, peak plasma levels in ng/mL,
+    dissociation in % of maximal effect and a MADRS-like depression score (points).
+
+    >>> from kettutor import mystery_patient
+    >>> case = mystery_patient("new_inducer", seed=1)
+    >>> case.to_dataframe().shape   # 24 visits, 7 columns
+    (24, 7)
+    >>> before = case.plasma_peak_ng_per_ml[: case.change_visit].mean()   # ng/mL
+    >>> after = case.plasma_peak_ng_per_ml[case.change_visit :].mean()
+    >>> bool(after < before / 2)   # blood levels per dose collapse from one visit on
+    True
+    >>> case.reveal()
+    'new_inducer'
+    """
     rng = _generator(seed)
     cause = CAUSES[int(rng.integers(len(CAUSES)))] if cause is None else check_choice("cause", cause, CAUSES)
     patient = Cohort.sample(1, seed=rng).patients[0]

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ._validate import check_choice, check_number, warn_outside
+from ._validate import check_choice, check_number, check_sequence, shown, warn_outside
 from .adaptation import ADJUNCT_BENEFIT_DECAY_MULTIPLIER
 from .comedications import get_comedication
 from .params import CitedParameters, cited
 
 SEXES = ("female", "male")
+MULTIPLIERS = (
+    "clearance_multiplier", "volume_multiplier", "sensitivity_multiplier", "ke0_multiplier",
+    "intrinsic_clearance_multiplier", "adaptation_multiplier",
+)
+# Individual multipliers span 1/100 to 20 times typical: far wider than any population (sampled cohorts keep
+# 0.05-20); below 1/100 clearance, the slowest elimination modes would be too slow for double precision.
+MIN_MULTIPLIER, MAX_MULTIPLIER = 0.01, 20.0
 
 
 @dataclass(frozen=True)
@@ -17,7 +24,18 @@ class Patient(CitedParameters):
     """One simulated patient. The defaults describe a typical 70 kg, 40-year-old adult on no other medicines.
 
     Individual multipliers (1.0 = typical) let a cohort or a lesson make a patient who clears the drug
-    faster, is more sensitive, and so on.
+    faster, is more sensitive, and so on. Body weight is in kg, age in years. Change a value with
+    ``dataclasses.replace``:
+
+    >>> from dataclasses import replace
+    >>> from kettutor import Patient
+    >>> woman = Patient(weight_kg=60.0, age_years=55.0, sex="female", name="woman, 60 kg")
+    >>> woman.weight_kg, woman.sex   # kg
+    (60.0, 'female')
+    >>> replace(woman, clearance_multiplier=1.5).clearance_multiplier   # clears the drug 1.5 x faster than typical
+    1.5
+    >>> woman.with_comedication("memantine").comedications
+    ('memantine',)
     """
 
     weight_kg: float = cited(70.0, "kg", "body weight", "reference adult of the PK models (Domino; Herd 2007)")
@@ -50,20 +68,21 @@ class Patient(CitedParameters):
             raise ValueError(
                 f"comedications must be a tuple of names, e.g. ({self.comedications!r},); got the string {self.comedications!r}."
             )
-        object.__setattr__(self, "comedications", tuple(self.comedications))
+        if type(self.comedications) is not tuple:
+            comedications = check_sequence("comedications", self.comedications, "comedication names", example="('memantine',)")
+            object.__setattr__(self, "comedications", comedications)
         for name in self.comedications:
             get_comedication(name)
-        for multiplier in (
-            "clearance_multiplier", "volume_multiplier", "sensitivity_multiplier", "ke0_multiplier",
-            "intrinsic_clearance_multiplier", "adaptation_multiplier",
-        ):
-            check_number(multiplier, getattr(self, multiplier), "x typical", low=0.0, high=20.0)
+        for multiplier in MULTIPLIERS:
+            check_number(multiplier, getattr(self, multiplier), "x typical", low=MIN_MULTIPLIER, high=MAX_MULTIPLIER, low_inclusive=True)
+        if not isinstance(self.name, str):
+            raise ValueError(f"name must be a str (a label for charts); got {shown(self.name)}.")
 
     def with_comedication(self, name: str) -> "Patient":
         """A copy of this patient who also takes ``name``."""
         from dataclasses import replace
 
-        return replace(self, comedications=self.comedications + (name,))
+        return replace(self, comedications=self.comedications + (get_comedication(name).name,))
 
 
 EXAMPLE_PATIENTS: dict[str, Patient] = {

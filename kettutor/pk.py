@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .params import CitedParameters, cited
+from .params import CitedParameters, check_fields, check_labels, cited
 
 MINUTES_PER_HOUR = 60.0
 REFERENCE_WEIGHT_KG = 70.0
@@ -47,7 +47,20 @@ NORKETAMINE_TO_KETAMINE_MASS_RATIO = 223.7 / 237.7  # molar masses, g/mol (norke
 
 @dataclass(frozen=True)
 class Disposition(CitedParameters):
-    """Three-compartment disposition of one parent drug at 70 kg, with its hepatic and metabolite terms."""
+    """Three-compartment disposition of one parent drug at 70 kg, with its hepatic and metabolite terms.
+
+    Rate constants are in 1/min, volumes in L/kg or L, clearances and flows in L/h. Change a value with
+    ``dataclasses.replace`` and pass the set to :func:`kettutor.simulate` as ``disposition``:
+
+    >>> from dataclasses import replace
+    >>> from kettutor import DISPOSITIONS
+    >>> ketamine = DISPOSITIONS["ketamine"]
+    >>> 60 < ketamine.clearance_l_per_h < 130   # L/h at 70 kg
+    True
+    >>> slower = replace(ketamine, k10_per_min=ketamine.k10_per_min / 2)   # 1/min
+    >>> round(slower.clearance_l_per_h / ketamine.clearance_l_per_h, 3)
+    0.5
+    """
 
     name: str = cited("ketamine", "", "parent drug", "")
     central_volume_l_per_kg: float = cited(
@@ -110,6 +123,25 @@ class Disposition(CitedParameters):
     )
     sources: tuple[tuple[str, str], ...] = ()
 
+    def __post_init__(self) -> None:
+        check_labels(self, "name")
+        check_fields(self, DISPOSITION_RANGES)
+        extraction = self.hepatic_extraction_ratio
+        if extraction >= 1.0:
+            raise ValueError(
+                f"k10_per_min must give a clearance below hepatic_blood_flow_l_per_h ({self.hepatic_blood_flow_l_per_h:g} L/h): "
+                "clearance is hepatic and flow-limited (clearance = k10_per_min x central_volume_l_per_kg x 70 kg x 60 min/h "
+                f"< {self.hepatic_blood_flow_l_per_h:g} L/h); got k10_per_min = {self.k10_per_min:g} 1/min, a clearance of "
+                f"{self.clearance_l_per_h:g} L/h."
+            )
+        if self.oral_bioavailability > 1.0 - extraction:
+            raise ValueError(
+                f"oral_bioavailability must be <= 1 - E_H = {1.0 - extraction:.4g}, the share of an absorbed oral dose that survives "
+                f"the liver: E_H = clearance / hepatic_blood_flow_l_per_h = {extraction:.4g}, with clearance = k10_per_min x "
+                f"central_volume_l_per_kg x 70 kg x 60 min/h = {self.clearance_l_per_h:.4g} L/h; got oral_bioavailability = "
+                f"{self.oral_bioavailability:g}. Lower the clearance or oral_bioavailability, or raise hepatic_blood_flow_l_per_h."
+            )
+
     @property
     def clearance_l_per_h(self) -> float:
         """Systemic clearance at 70 kg (L/h)."""
@@ -136,6 +168,24 @@ class Disposition(CitedParameters):
         total = k10 + k12 + k21
         slowest = 0.5 * (total - math.sqrt(total * total - 4.0 * k10 * k21))
         return math.log(2.0) / slowest
+
+
+# Allowed ranges (each field's unit): wide around every published set, narrow enough for the closed-form solution.
+DISPOSITION_RANGES = {
+    "central_volume_l_per_kg": (0.01, 10.0),
+    **{f"k{pair}_per_min": (1e-4, 10.0) for pair in ("10", "21", "31")},
+    **{f"k{pair}_per_min": (0.0, 10.0) for pair in ("12", "13")},  # 0: without that peripheral compartment
+    "hepatic_blood_flow_l_per_h": (10.0, 1000.0),
+    "norketamine_fraction_formed": (0.01, 1.0),  # scales the norketamine volumes (apparent x fraction)
+    "norketamine_apparent_clearance_l_per_h": (0.1, 1000.0),
+    "norketamine_apparent_central_volume_l": (1.0, 10000.0),
+    "norketamine_apparent_peripheral_volume_l": (1.0, 10000.0),
+    "norketamine_apparent_distribution_clearance_l_per_h": (0.1, 1000.0),
+    "oral_bioavailability": (0.0, 1.0),
+    "gut_absorption_rate_per_h": (0.01, 100.0),
+    "relative_potency": (0.01, 100.0),
+    "antidepressant_drive_scale": (0.0, 10.0),
+}
 
 
 def _micro_constants_per_min(v1_l: float, v2_l: float, v3_l: float, cl: float, q2: float, q3: float) -> dict:

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_count, check_number
+from ._validate import check_count, check_instance, check_number, shown
 from .effects import check_effect
 from .patient import Patient
-from .regimen import HOURS_PER_DAY, MAX_DOSE_MG_PER_KG, MAX_INTERVAL_DAYS, Regimen
+from .regimen import HOURS_PER_DAY, MAX_DOSE_MG_PER_KG, MAX_INTERVAL_DAYS, Regimen, check_dose
 from .result import SimulationResult
-from .simulate import simulate
+from .simulate import MAX_SIMULATED_DAYS, simulate
 from .stepper import SessionStepper
 
 FOLLOW_UP_DAYS = 7.0
@@ -36,7 +36,19 @@ BLADDER_HARM_MG_PER_DAY = 1000.0  # users with bladder symptoms took 3 +/- 2 g/d
 
 @dataclass(frozen=True)
 class PolicyOutcome:
-    """What a policy did, session by session, and the full simulation of the regimen it produced."""
+    """What a policy did, session by session, and the full simulation of the regimen it produced.
+
+    Session starts are in h, doses in mg/kg (``doses_mg``: mg), responses in the unit of ``effect``.
+
+    >>> from kettutor import escalating_use
+    >>> outcome = escalating_use(sessions=7)   # a week of daily nasal use from 0.5 mg/kg
+    >>> outcome.policy, outcome.effect, len(outcome.doses_mg_per_kg)
+    ('escalating use', 'dissociation', 7)
+    >>> float(outcome.doses_mg[0])   # mg: the first 0.5 mg/kg dose of a 70 kg adult
+    35.0
+    >>> any(outcome.harms().values())   # no harm marker reached in a week
+    False
+    """
 
     policy: str
     session_start_h: np.ndarray
@@ -48,6 +60,19 @@ class PolicyOutcome:
     reached_limit: bool
     limit_session: int | None  # 1-based session at which the limit was first reached
     message: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.result, SimulationResult) or not isinstance(self.regimen, Regimen):
+            raise ValueError(
+                "PolicyOutcome is made by a policy such as kettutor.escalating_use(): result must be a kettutor.SimulationResult "
+                f"and regimen a kettutor.Regimen; got {type(self.result).__name__} and {type(self.regimen).__name__}."
+            )
+        sessions = len(self.regimen.session_start_h)
+        for name in ("session_start_h", "doses_mg_per_kg", "responses"):
+            value = getattr(self, name)
+            if not isinstance(value, np.ndarray) or value.shape != (sessions,) or not np.all(np.isfinite(value)):
+                raise ValueError(f"PolicyOutcome: {name} must be a finite array with one value per session ({sessions}); got {shown(value)}.")
+        check_effect(self.effect)
 
     @property
     def doses_mg(self) -> np.ndarray:
@@ -77,15 +102,41 @@ class PolicyOutcome:
         }
 
 
+MAX_POLICY_SESSIONS = 3650  # sessions one policy gives (each is solved on its own, ~2 ms)
+
+
+def _check_patient(patient: object) -> Patient:
+    """``patient`` (None: a typical adult) as a :class:`Patient`."""
+    if patient is None:
+        return Patient()
+    return check_instance("patient", patient, Patient, "kettutor.Patient(weight_kg=60)")
+
+
 def _check_route_dose(route: str, infusion_min: float | None) -> None:
+    if route == "esketamine_nasal_spray":
+        raise ValueError(
+            "route must be a racemic ketamine route for a dosing policy, which changes the dose in mg/kg from session to "
+            "session; the esketamine nasal spray comes in whole 28 mg devices (simulate Regimen.esketamine_spray instead); "
+            "got route='esketamine_nasal_spray'."
+        )
     Regimen.single(dose_mg_per_kg=1.0, route=route, infusion_min=infusion_min)  # validates route and infusion
+
+
+def _check_course(sessions: int, interval_h: float) -> None:
+    """A policy's course must fit the longest simulation: sessions x every_days <= MAX_SIMULATED_DAYS."""
+    course_days = sessions * interval_h / HOURS_PER_DAY
+    if course_days > MAX_SIMULATED_DAYS:
+        raise ValueError(
+            f"sessions x every_days must be <= {MAX_SIMULATED_DAYS:g} days (the longest course simulated); got {sessions} "
+            f"sessions x {interval_h / HOURS_PER_DAY:g} days = {course_days:g} days."
+        )
 
 
 def _check_dose_ladder(start: float, step: float, top: float, top_name: str) -> tuple[float, float, float]:
     """Validate a starting dose, a step and a ceiling (all mg/kg); the ceiling may not lie below the start."""
-    start = check_number("start_dose_mg_per_kg", start, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    start = check_dose("start_dose_mg_per_kg", start)
     step = check_number("step_mg_per_kg", step, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
-    top = check_number(top_name, top, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    top = check_dose(top_name, top)
     if top < start:
         raise ValueError(f"{top_name} must be >= start_dose_mg_per_kg ({start:g} mg/kg); got {top:g} mg/kg.")
     return start, step, top
@@ -111,7 +162,7 @@ class _SessionLog:
 
 def _finish(policy: str, log: _SessionLog, reached: bool, limit_session: int | None, message: str) -> PolicyOutcome:
     regimen = log.stepper.regimen()
-    days = regimen.end_h / HOURS_PER_DAY + FOLLOW_UP_DAYS
+    days = min(regimen.end_h / HOURS_PER_DAY + FOLLOW_UP_DAYS, MAX_SIMULATED_DAYS)  # follow-up within the longest run
     return PolicyOutcome(
         policy=policy,
         session_start_h=np.array(log.starts),
@@ -143,13 +194,21 @@ def escalating_use(
 
     After each session, if its peak ``effect`` fell below ``satisfied_fraction`` of the first session's,
     the next dose is ``step_mg_per_kg`` higher, never above ``cap_mg_per_kg``. Reaching the cap stops
-    the escalation, and the outcome says so.
+    the escalation, and the outcome says so. Doses are in mg/kg, ``every_days`` in days.
+
+    >>> from kettutor import escalating_use
+    >>> outcome = escalating_use(sessions=14)   # two weeks of daily nasal use from 0.5 mg/kg
+    >>> bool(outcome.doses_mg_per_kg[-1] > outcome.doses_mg_per_kg[0])   # the dose (mg/kg) climbed
+    True
+    >>> print(outcome.message)
+    To chase the first session's effect, the intranasal dose climbed from 0.5 to ... mg/kg ...
     """
-    patient = patient or Patient()
+    patient = _check_patient(patient)
     effect = check_effect(effect)
     start, step, cap = _check_dose_ladder(start_dose_mg_per_kg, step_mg_per_kg, cap_mg_per_kg, "cap_mg_per_kg")
     interval_h = check_number("every_days", every_days, "days", low=0.0, high=MAX_INTERVAL_DAYS) * HOURS_PER_DAY
-    count = check_count("sessions", sessions, low=1, high=3650)
+    count = check_count("sessions", sessions, low=1, high=MAX_POLICY_SESSIONS)
+    _check_course(count, interval_h)
     satisfied = check_number("satisfied_fraction", satisfied_fraction, "fraction of the first response", low=0.0, high=1.0)
     _check_route_dose(route, infusion_min)
 
@@ -201,12 +260,22 @@ def titrate_to_response(
     infusion_min: float | None = 40.0,
 ) -> PolicyOutcome:
     """Start low and raise the dose after each session whose antidepressant response stayed below
-    ``target_percent`` of the maximal antidepressant effect (P2); hold it once the target is reached."""
-    patient = patient or Patient()
+    ``target_percent`` of the maximal antidepressant effect (P2); hold it once the target is reached.
+    Doses are in mg/kg, ``every_days`` in days.
+
+    >>> from kettutor import titrate_to_response
+    >>> outcome = titrate_to_response(target_percent=65, sessions=4)   # from 0.2 mg/kg, +0.1 mg/kg per session
+    >>> outcome.reached_limit, bool(outcome.doses_mg_per_kg[-1] > outcome.doses_mg_per_kg[0])
+    (True, True)
+    >>> print(outcome.message)
+    Target reached at session ... with ... mg/kg.
+    """
+    patient = _check_patient(patient)
     start, step, top = _check_dose_ladder(start_dose_mg_per_kg, step_mg_per_kg, max_dose_mg_per_kg, "max_dose_mg_per_kg")
     target = check_number("target_percent", target_percent, "% of the maximal antidepressant effect", low=0.0, high=100.0)
     interval_h = check_number("every_days", every_days, "days", low=0.0, high=MAX_INTERVAL_DAYS) * HOURS_PER_DAY
-    count = check_count("sessions", sessions, low=1, high=3650)
+    count = check_count("sessions", sessions, low=1, high=MAX_POLICY_SESSIONS)
+    _check_course(count, interval_h)
     _check_route_dose(route, infusion_min)
 
     log = _SessionLog(SessionStepper(patient, route, infusion_min), "antidepressant")
@@ -242,22 +311,42 @@ def extend_interval_while_benefit_holds(
     """Lengthen the interval by ``step_days`` whenever the antidepressant effect would still be at least
     ``threshold_percent`` of its maximum at the later date (30 %: g ~0.4, about a week after one standard
     infusion); otherwise keep it, or shorten it back towards ``start_every_days`` (P3). An adjunct therapy
-    (``Patient(adjunct_therapy=...)``) slows the fading (P4)."""
-    patient = patient or Patient()
-    dose = check_number("dose_mg_per_kg", dose_mg_per_kg, "mg/kg", low=0.0, high=MAX_DOSE_MG_PER_KG)
+    (``Patient(adjunct_therapy=...)``) slows the fading (P4). Intervals and ``course_days`` are in days,
+    the dose in mg/kg.
+
+    >>> import numpy as np
+    >>> from kettutor import extend_interval_while_benefit_holds
+    >>> outcome = extend_interval_while_benefit_holds(course_days=84)   # 0.5 mg/kg over 40 min for 12 weeks
+    >>> intervals_days = np.diff(outcome.session_start_h) / 24   # days between sessions
+    >>> bool(intervals_days.max() > 3.5)   # the benefit held, so the interval grew
+    True
+    >>> "the interval grew to" in outcome.message
+    True
+    """
+    patient = _check_patient(patient)
+    dose = check_dose("dose_mg_per_kg", dose_mg_per_kg)
     shortest = check_number("start_every_days", start_every_days, "days", low=0.0, high=MAX_INTERVAL_DAYS)
     step = check_number("step_days", step_days, "days", low=0.0, high=MAX_INTERVAL_DAYS)
     longest = check_number("max_every_days", max_every_days, "days", low=0.0, high=MAX_INTERVAL_DAYS)
     if longest < shortest:
         raise ValueError(f"max_every_days must be >= start_every_days ({shortest:g} days); got {longest:g} days.")
     threshold = check_number("threshold_percent", threshold_percent, "% of the maximal antidepressant effect", low=0.0, high=100.0)
-    course_h = check_number("course_days", course_days, "days", low=0.0, high=3650.0) * HOURS_PER_DAY
+    course_h = check_number("course_days", course_days, "days", low=0.0, high=MAX_SIMULATED_DAYS) * HOURS_PER_DAY
+    most = course_h / HOURS_PER_DAY / shortest  # sessions if the interval never grew
+    if most > MAX_POLICY_SESSIONS:
+        raise ValueError(
+            f"course_days / start_every_days must be <= {MAX_POLICY_SESSIONS} sessions (the most a policy gives); got "
+            f"{course_h / HOURS_PER_DAY:g} days / {shortest:g} days = {most:.6g} sessions. Lengthen start_every_days to at least "
+            f"{course_h / HOURS_PER_DAY / MAX_POLICY_SESSIONS:g} days or shorten course_days."
+        )
     _check_route_dose(route, infusion_min)
 
     log = _SessionLog(SessionStepper(patient, route, infusion_min), "antidepressant")
     g_floor = threshold / 100.0 * log.stepper.model.pd.antidepressant_max_g
     interval = shortest
-    while log.stepper.time_h < course_h:
+    for _ in range(MAX_POLICY_SESSIONS + 1):  # bounded: each session advances by at least start_every_days
+        if log.stepper.time_h >= course_h:
+            break
         options = sorted({min(interval + step, longest), interval, max(interval - step, shortest)}, reverse=True)
         candidates = log.stepper.time_h + np.array(options) * HOURS_PER_DAY
         window = log.give(dose, candidates[0], extra_h=candidates)

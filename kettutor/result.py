@@ -21,6 +21,13 @@ class Exposure:
     ``cmax_mg_per_l`` is a plasma value a sample could measure: after an intravenous dose it is taken no
     earlier than one mixing time (:data:`kettutor.peaks.MIXING_TIME_H`, 1 min) after the injection, not the
     instantaneous dose / V1 of the model's well-mixed central compartment. ``tmax_h`` counts from the first dose.
+
+    >>> from kettutor import Patient, Regimen, simulate
+    >>> oral = simulate(Patient(), Regimen.single(dose_mg=35, route="oral"), days=1).exposure()
+    >>> oral.total_dose_mg, 0.1 < oral.absorbed_mg / oral.total_dose_mg < 0.4   # mg; oral F about 0.23
+    (35.0, True)
+    >>> 10 < 1000 * oral.cmax_mg_per_l < 100, 0.25 < oral.tmax_h < 2   # ng/mL, h
+    (True, True)
     """
 
     cmax_mg_per_l: float
@@ -31,11 +38,41 @@ class Exposure:
     total_dose_mg: float
     absorbed_mg: float
 
+    def __post_init__(self) -> None:
+        from ._validate import check_number
+
+        for field in ("cmax_mg_per_l", "tmax_h", "auc_mg_h_per_l", "norketamine_cmax_mg_per_l", "norketamine_auc_mg_h_per_l", "total_dose_mg", "absorbed_mg"):
+            # rounding in the closed-form sums may leave a zero concentration a hair below zero: shown as 0
+            value = max(check_number(field, getattr(self, field), "", low=-1e-9, low_inclusive=True), 0.0)
+            object.__setattr__(self, field, value)
+
 
 class SimulationResult:
-    """What :func:`kettutor.simulate` returns for one patient; arrays are numpy, times in hours."""
+    """What :func:`kettutor.simulate` returns for one patient; arrays are numpy, times in hours.
+
+    Concentrations are in mg/L, effects in :data:`kettutor.EFFECT_UNITS` units.
+
+    >>> from kettutor import Patient, Regimen, simulate
+    >>> daily = Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=1, doses=7)
+    >>> result = simulate(Patient(), daily, days=8)
+    >>> result
+    SimulationResult(typical adult, 7 sessions, 8.0 days; Cmax ... ng/mL)
+    >>> relative = result.relative_session_peaks("dissociation")   # fraction of the first session's peak
+    >>> bool(relative[-1] < 0.9)   # tolerance after a week of daily infusions
+    True
+    """
 
     def __init__(self, patient: Patient, regimen: Regimen, model: LinearModel, output: EngineOutput, index: int = 0):
+        if not (isinstance(patient, Patient) and (regimen is None or isinstance(regimen, Regimen))):
+            raise ValueError(
+                "SimulationResult is made by kettutor.simulate(patient, regimen): patient must be a kettutor.Patient and regimen a "
+                f"kettutor.Regimen; got {type(patient).__name__} and {type(regimen).__name__}."
+            )
+        if not (isinstance(model, LinearModel) and isinstance(output, EngineOutput)):
+            raise ValueError(
+                "SimulationResult is made by kettutor.simulate(patient, regimen): model must be the LinearModel and output the "
+                f"EngineOutput of a simulation; got {type(model).__name__} and {type(output).__name__}."
+            )
         self.patient = patient
         self.regimen = regimen
         self._model = model
@@ -76,7 +113,7 @@ class SimulationResult:
     def amount_mg(self, state: str) -> np.ndarray:
         """Amount in one compartment (mg), e.g. 'central', 'gut', 'norketamine'."""
         names = self._model.state_names
-        if state not in names:
+        if not isinstance(state, str) or state not in names:
             from ._validate import check_choice
 
             check_choice("state", state, names)
@@ -84,7 +121,7 @@ class SimulationResult:
 
     def accumulated(self, name: str) -> np.ndarray:
         """A running total: 'absorbed_mg', 'eliminated_mg', 'first_pass_mg', 'auc_ketamine_mg_h_per_l', ..."""
-        if name not in ACCUMULATORS:
+        if not isinstance(name, str) or name not in ACCUMULATORS:
             from ._validate import check_choice
 
             check_choice("running total", name, ACCUMULATORS)
@@ -109,7 +146,7 @@ class SimulationResult:
 
     def slow_state(self, name: str) -> np.ndarray:
         """A slow state over time: 'tolerance_fast', 'tolerance_slow', 'sensitization', 'benefit', 'dependence', ..."""
-        if name not in SLOW_STATES:
+        if not isinstance(name, str) or name not in SLOW_STATES:
             from ._validate import check_choice
 
             check_choice("slow state", name, SLOW_STATES)
@@ -131,7 +168,12 @@ class SimulationResult:
     def relative_session_peaks(self, name: str) -> np.ndarray:
         """Session peaks as a fraction of the first session's peak (1.0 = same response as the first)."""
         peaks = self.session_peaks(name)
-        return peaks / peaks[0] if peaks[0] > 0 else np.full_like(peaks, np.nan)
+        if not peaks[0] > 0.0:
+            raise ValueError(
+                f"relative session peaks of effect {name!r} need a first session with a response (> 0); got a first-session "
+                f"peak of {peaks[0]:g}."
+            )
+        return peaks / peaks[0]
 
     def session_cmax_mg_per_l(self) -> np.ndarray:
         """Peak plasma concentration in each session (mg/L), from one mixing time (1 min) after an IV
@@ -162,6 +204,11 @@ class SimulationResult:
         """Tidy long-form table: one row per time and quantity (columns time_h, time_days, quantity, value, unit)."""
         import pandas as pd
 
+        from ._validate import check_sequence
+
+        if isinstance(effects, str):
+            raise ValueError(f"effects must be a tuple of effect names, e.g. ({effects!r},); got the string {effects!r}.")
+        effects = tuple(check_effect(e) for e in check_sequence("effects", effects, "effect names", example="('dissociation',)"))
         series = {
             "plasma ketamine": (self.plasma_mg_per_l, "mg/L"),
             "effect-site ketamine": (self.effect_site_mg_per_l, "mg/L"),

@@ -20,13 +20,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._validate import check_choice
-from .params import CitedParameters, cited
+from ._validate import check_choice, shown
+from .params import CitedParameters, check_fields, check_labels, cited
 
 
 @dataclass(frozen=True)
 class Route(CitedParameters):
-    """How one route delivers a dose of one drug."""
+    """How one route delivers a dose of one drug.
+
+    Bioavailability is a fraction of the dose, the absorption rate in 1/h and the validated dose in mg/kg.
+
+    >>> from dataclasses import replace
+    >>> from kettutor import ROUTES
+    >>> oral = ROUTES["oral"]
+    >>> oral.kind, 0.1 < oral.bioavailability < 0.4   # swallowed: first-pass metabolism leaves a small fraction F
+    ('enteral', True)
+    >>> replace(ROUTES["intranasal"], bioavailability=0.6).bioavailability   # fraction of the dose
+    0.6
+    """
 
     name: str = cited("oral", "", "route name", "")
     drug: str = cited("ketamine", "", "parent drug this route's numbers describe", "")
@@ -42,6 +53,17 @@ class Route(CitedParameters):
         2, "", "first-order stages before the circulation: 2 (release, then absorption) or 1", "kettutor.model"
     )
     sources: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        check_labels(self, "name", "drug")
+        check_choice("kind", self.kind, ("intravascular", "depot", "mucosal", "enteral"))
+        check_choice("drug", self.drug, ("ketamine", "esketamine"))
+        check_fields(
+            self, {"bioavailability": (0.0, 1.0), "absorption_rate_per_h": (0.0, 1000.0), "validated_max_dose_mg_per_kg": (0.0, 100.0)},
+            above=("bioavailability",),
+        )
+        if self.absorption_stages not in (1, 2) or isinstance(self.absorption_stages, bool):
+            raise ValueError(f"absorption_stages must be 1 or 2; got {shown(self.absorption_stages)}.")
 
 
 def _route(
@@ -97,8 +119,29 @@ SPRAY_DEVICE_MG = 28.0  # Spravato label: one device delivers 28 mg (two sprays)
 SPRAY_DEVICE_GAP_MIN = 5.0  # Spravato label: wait 5 minutes between devices
 
 
+# Everyday names of routes, answered with the model's names (difflib would suggest 'intranasal' for 'intravenous').
+ROUTE_ALIASES = {
+    "intravenous": "'iv_bolus' (an injection) or 'iv_infusion' (with infusion_min)",
+    "iv": "'iv_bolus' (an injection) or 'iv_infusion' (with infusion_min)",
+    "infusion": "'iv_infusion'",
+    "bolus": "'iv_bolus'",
+    "intramuscular": "'im'",
+    "nasal": "'intranasal' (racemic ketamine) or 'esketamine_nasal_spray'",
+    "spray": "'esketamine_nasal_spray'",
+    "esketamine": "'esketamine_nasal_spray'",
+    "po": "'oral'",
+    "by_mouth": "'oral'",
+    "sl": "'sublingual'",
+    "pr": "'rectal'",
+}
+
+
 def get_route(name: str) -> Route:
     """Look up a route by name, suggesting the closest name on a typo."""
+    if isinstance(name, str) and name not in ROUTES:
+        alias = ROUTE_ALIASES.get(name.strip().lower().replace(" ", "_"))
+        if alias:
+            raise ValueError(f"unknown route {name!r}. Did you mean {alias}? Valid routes: {', '.join(sorted(ROUTES))}.")
     return ROUTES[check_choice("route", name, ROUTES)]
 
 

@@ -7,6 +7,8 @@ previous window ended in; stitched together, the windows equal one simulation of
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .engine import EngineOutput, Schedule, dosing_schedule, run
@@ -25,7 +27,10 @@ class SessionStepper:
         self.patient = patient
         template = Regimen.single(dose_mg_per_kg=1.0, route=route, infusion_min=infusion_min)
         self.route, self.duration_h = template.events[0].route, template.events[0].duration_h
-        self.model = build_model([patient], template if history is None else history + template)
+        if history is not None:  # the model needs the routes of the history: one dose of each route stands in for it
+            one_per_route = {e.route: e for e in history.events}
+            template = Regimen(tuple(sorted(one_per_route.values(), key=lambda e: e.time_h))) + template
+        self.model = build_model([patient], template)
         self.time_h = 0.0
         self.fast_state = np.zeros((1, self.model.size))
         self.slow_state = self.model.slow_initial.copy()
@@ -50,7 +55,7 @@ class SessionStepper:
                 np.array([self.time_h]), np.zeros((1, 1, self.model.size)), np.zeros((1, 1, self.model.size)), np.zeros((1, 1))
             )
         else:
-            event = DoseEvent(self.time_h, float(dose_mg_per_kg), "mg/kg", self.route, self.duration_h, len(self.events))
+            event = DoseEvent(self.time_h, float(dose_mg_per_kg), "mg/kg", self.route, self.duration_h, 0)
             regimen = Regimen((event,))
             schedule = dosing_schedule(self.model, regimen, start_h=self.time_h)
         grid = output_grid(regimen, until_h, start_h=self.time_h, extra_h=extra_h)
@@ -66,8 +71,9 @@ class SessionStepper:
         identity = np.eye(self.model.size)[None]
         self.fast_state = output.solver.output(identity, np.array([at_h]))[:, :, 0]
         self.slow_state = output.slow[:, :, index].copy()
-        if window.regimen is not None:
-            self.events.extend(window.regimen.events)
+        if window.regimen is not None:  # its sessions (numbered from 0) follow the sessions given so far
+            offset = self.events[-1].session + 1 if self.events else 0
+            self.events.extend(replace(e, session=e.session + offset) for e in window.regimen.events)
         self.time_h = float(at_h)
 
     def copy(self) -> "SessionStepper":

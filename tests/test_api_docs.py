@@ -30,3 +30,19 @@ def test_public_object_has_a_docstring_with_an_example_that_runs(obj):
     for test in tests:
         runner.run(test)
     assert runner.failures == 0, f"{name_of(obj)}: its example fails"
+
+
+def _modules():
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.walk_packages(kettutor.__path__, "kettutor."):
+        if not info.name.endswith("__main__"):
+            yield importlib.import_module(info.name)
+
+
+@pytest.mark.parametrize("module", list(_modules()), ids=lambda m: m.__name__)
+def test_every_example_in_the_package_runs(module):
+    """Module and function docstrings across the package, not only the public API, show examples that work."""
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False, report=False)
+    assert result.failed == 0, f"{module.__name__}: {result.failed} failing example(s)"

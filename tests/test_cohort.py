@@ -114,7 +114,7 @@ def test_cohort_quadrature_matches_exact_single_patient_runs(label):
             reference = alone.session_peaks(effect)
             tolerance = 1e-2 if effect in ("antidepressant", "craving") else 1e-3
             scale = max(reference.max(), NEGLIGIBLE_EFFECT)
-            assert np.abs(result.session_peaks[effect][i] - reference).max() <= tolerance * scale, effect
+            assert np.abs(result.session_peaks(effect)[i] - reference).max() <= tolerance * scale, effect
         cmax = alone.session_cmax_mg_per_l()
         assert np.abs(result.session_cmax_mg_per_l[i] - cmax).max() <= 1e-3 * cmax.max()
         daily = np.searchsorted(alone.time_h, result.day * 24)
@@ -221,3 +221,13 @@ def test_progress_bar_appears_when_asked_or_slow_and_not_otherwise(capsys, monke
     monkeypatch.setattr(cohort_module.time, "perf_counter", lambda: next(ticks))
     cohort_module.simulate_cohort(cohort, regimen, days=10)
     assert "simulating cohort" in capsys.readouterr().err
+
+
+def test_session_peaks_has_one_form_for_a_patient_and_a_cohort():
+    """The same name means the same kind of thing: a method taking the effect, for both results."""
+    from kettutor import Cohort, Patient, Regimen, simulate
+
+    regimen = Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=7, doses=3)
+    one = simulate(Patient(), regimen, days=21).session_peaks("dissociation")
+    many = simulate(Cohort.sample(3, seed=1), regimen, days=21).session_peaks("dissociation")
+    assert one.shape == (3,) and many.shape == (3, 3)

@@ -134,7 +134,7 @@ def test_overlaid_doses_that_start_together_form_one_session():
     cohort = kettutor.Cohort.sample(3, seed=1)
     for regimen, sessions in ((loading, 1), (course + course, 3)):
         summary = kettutor.simulate(cohort, regimen, days=4)
-        assert summary.session_peaks["dissociation"].shape == (3, sessions)
+        assert summary.session_peaks("dissociation").shape == (3, sessions)
         assert summary.session_cmax_mg_per_l.shape == (3, sessions)
         assert np.all(np.isfinite(summary.relative_session_peaks("dissociation")))
 

@@ -22,7 +22,8 @@ def regimen_to_payload(regimen: Any) -> dict:
         raise TypeError(f"expected a kettutor.Regimen, got {type(regimen).__name__}")
     if len(regimen.events) > MAX_EVENTS:
         raise ValueError(f"a regimen may have at most {MAX_EVENTS} doses; got {len(regimen.events)}")
-    return {"events": [{name: getattr(event, name) for name in _FIELDS} for event in regimen.events]}
+    events = [{name: getattr(event, name) for name in _FIELDS} for event in regimen.events]
+    return {"events": events, "interval_h": regimen.interval_h}
 
 
 def regimen_from_payload(payload: Any) -> Regimen:
@@ -37,4 +38,7 @@ def regimen_from_payload(payload: Any) -> Regimen:
         if not isinstance(event, dict) or set(event) != set(_FIELDS):
             raise ValueError("each dose needs exactly the fields " + ", ".join(_FIELDS))
         built.append(DoseEvent(**event))
-    return Regimen(tuple(built))
+    interval_h = payload.get("interval_h")
+    if interval_h is not None and (isinstance(interval_h, bool) or not isinstance(interval_h, (int, float))):
+        raise ValueError(f"interval_h must be a number of hours or None; got {interval_h!r}")
+    return Regimen(tuple(built), interval_h=interval_h)
