@@ -35,7 +35,7 @@ from .patient import Patient
 from .pk import Disposition
 from .peaks import session_cmax_mg_per_l, session_peaks
 from .regimen import HOURS_PER_DAY, Regimen
-from .simulate import check_days, check_parameter_sets, output_grid, simulate_patients
+from .simulate import check_days, check_parameter_sets, output_grid, register_population, simulate_patients
 
 MAX_COHORT_SIZE = 100_000
 SAMPLED_WEIGHT_KG = (40.0, 150.0)  # sampled body weights are kept within this range
@@ -518,3 +518,6 @@ SLOW_METABOLISER = Patient(clearance_multiplier=0.6, intrinsic_clearance_multipl
 def get_archetype(name: str) -> Archetype:
     """Look up an archetype by name, suggesting the closest name on a typo."""
     return ARCHETYPES[check_choice("archetype", name, ARCHETYPES)]
+
+
+register_population(Cohort, simulate_cohort)  # simulate(cohort, regimen) runs simulate_cohort

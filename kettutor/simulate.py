@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -191,6 +191,16 @@ def simulate_patients(
     return model, run(model, schedule, grid, quadrature=quadrature)
 
 
+_POPULATIONS: dict[type, Callable] = {}  # groups of patients simulate() accepts, and what simulates them
+
+
+def register_population(kind: type, simulate_all: Callable) -> None:
+    """Let :func:`simulate` accept a ``kind`` of patient group (a :class:`~kettutor.Cohort`), simulated by
+    ``simulate_all(group, regimen, days=, disposition=, pd=)``. Cohorts register themselves, so this module
+    never imports the cohort module that builds on it."""
+    _POPULATIONS[kind] = simulate_all
+
+
 def simulate(
     patient: "Patient | Cohort",
     regimen: Regimen,
@@ -220,9 +230,8 @@ def simulate(
     >>> simulate(Cohort.sample(10, seed=1), infusion, days=1).session_cmax_mg_per_l.shape   # (patients, sessions), mg/L
     (10, 1)
     """
-    from .cohort import Cohort, simulate_cohort  # cohorts build on this module
-
-    if isinstance(patient, Cohort):
+    population = next((run_all for kind, run_all in _POPULATIONS.items() if isinstance(patient, kind)), None)
+    if population is not None:
         grid = {"dense_step_min": (dense_step_min, 5.0), "dense_window_h": (dense_window_h, 6.0), "sparse_step_h": (sparse_step_h, 1.0)}
         for name, (value, default) in grid.items():
             if not (isinstance(value, (int, float)) and value == default):
@@ -230,7 +239,7 @@ def simulate(
                     f"{name} must be left at its default ({default:g}) for a cohort: it sets one patient's output times, while a "
                     f"cohort keeps per-session peaks and daily values; got {shown(value)}."
                 )
-        return simulate_cohort(patient, regimen, days=days, disposition=disposition, pd=pd)
+        return population(patient, regimen, days=days, disposition=disposition, pd=pd)
     model, output = simulate_patients(
         [patient],
         regimen,
