@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 
 import kettutor
-from kettutor.model import build_model
-from kettutor.reference import solve_reference
+from kettutor.solver.model import build_model
+from kettutor.solver.reference import solve_reference
 
 ROOT = Path(__file__).resolve().parents[1]
 COHORT_TARGET_S = 1.0  # issue [3]: 1,000 patients x 365 days
@@ -107,7 +107,7 @@ def cohort_benchmark(size: int = 1000, repeats: int = 5, reference_patients: int
     does not grow with the cohort because chunks are simulated and reduced to summaries one at a time."""
     import tracemalloc
 
-    from kettutor.cohort import CHUNK_SIZE, THREADS, Cohort, simulate_cohort
+    from kettutor.solver.cohort import CHUNK_SIZE, THREADS, Cohort, simulate_cohort
 
     regimen = one_year_regimen()
     cohort = Cohort.sample(size, seed=2026)

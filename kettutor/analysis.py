@@ -19,10 +19,10 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ._validate import check_instance, check_number, check_sequence
-from .effects import check_effect
+from .science.effects import check_effect
 from .patient import Patient
 from .regimen import HOURS_PER_DAY, MAX_DOSE_MG_PER_KG, MAX_RATE_MG_PER_KG_PER_H, MIN_DOSE_MG_PER_KG, Regimen, check_dose
-from .stepper import SessionStepper
+from .solver.stepper import SessionStepper
 
 DEFAULT_PROBE_DOSES_MG_PER_KG = np.array([0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0])
 MAX_PROBE_INFUSION_H = 24.0  # longest probe infusion: one day, the longest infusion a single session may give
@@ -234,7 +234,7 @@ def _last_session_reduced(patient: Patient, regimen: Regimen, effect: str, fract
     """Whether the last session's peak ``effect`` fell below ``fraction`` of the first session's."""
     if regimen.session_count < 2:
         return False
-    from .simulate import simulate  # analysis sits below simulate in the import order
+    from .solver.simulate import simulate  # analysis sits below simulate in the import order
 
     peaks = simulate(patient, regimen, days=regimen.end_h / HOURS_PER_DAY + PROBE_WASHOUT_DAYS).session_peaks(effect)
     return bool(peaks[-1] < fraction * peaks[0])
@@ -254,7 +254,7 @@ def challenge_response(
     The challenge defaults to 0.5 mg/kg IV over 40 min, the design of the sensitization studies
     (Trujillo 2008) translated to the clinic's infusion.
     """
-    from .simulate import MAX_SIMULATED_DAYS, simulate  # analysis sits below simulate in the import order
+    from .solver.simulate import MAX_SIMULATED_DAYS, simulate  # analysis sits below simulate in the import order
 
     _check_inputs(patient, pretreatment, "pretreatment")
     effect = check_effect(effect)

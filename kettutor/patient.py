@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ._validate import check_choice, check_number, check_sequence, shown, warn_outside
-from .adaptation import ADJUNCT_BENEFIT_DECAY_MULTIPLIER
-from .comedications import get_comedication
-from .params import CitedParameters, cited
+from .science.adaptation import ADJUNCT_BENEFIT_DECAY_MULTIPLIER
+from .science.comedications import get_comedication
+from .science.params import CitedParameters, cited
 
 SEXES = ("female", "male")
 MULTIPLIERS = (
@@ -53,7 +53,7 @@ class Patient(CitedParameters):
     adaptation_multiplier: float = cited(1.0, "x", "individual speed of tolerance and sensitization build-up", "typical = 1")
     adjunct_therapy: str = cited(
         "none", "", "'none', 'psychotherapy' or 'exercise': slows the fading of the antidepressant benefit",
-        "kettutor.adaptation.ADJUNCT_BENEFIT_DECAY_MULTIPLIER",
+        "kettutor.science.adaptation.ADJUNCT_BENEFIT_DECAY_MULTIPLIER",
     )
     name: str = cited("typical adult", "", "label for charts", "")
 

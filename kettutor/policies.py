@@ -17,12 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validate import check_count, check_instance, check_number, shown
-from .effects import check_effect
+from .science.effects import check_effect
 from .patient import Patient
 from .regimen import HOURS_PER_DAY, MAX_DOSE_MG_PER_KG, MAX_INTERVAL_DAYS, Regimen, check_dose
-from .result import SimulationResult
-from .simulate import MAX_SIMULATED_DAYS, simulate
-from .stepper import SessionStepper
+from .solver.result import SimulationResult
+from .solver.simulate import MAX_SIMULATED_DAYS, simulate
+from .solver.stepper import SessionStepper
 
 FOLLOW_UP_DAYS = 7.0
 # Harm markers shown next to escalation outcomes (educational, not thresholds of safety):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ._validate import check_choice, check_count, check_number, check_seed, check_sequence, shown
-from .routes import ROUTES, SPRAY_DEVICE_GAP_MIN, SPRAY_DEVICE_MG, get_route
+from .science.routes import ROUTES, SPRAY_DEVICE_GAP_MIN, SPRAY_DEVICE_MG, get_route
 
 HOURS_PER_DAY = 24.0
 MAX_DOSE_MG_PER_KG = 50.0  # hard input limit; far above any validated range (routes.py)

@@ -13,7 +13,7 @@ value written into the package, so a reviewer can check that the code and this s
 - esketamine's antidepressant scale: g = 0.35 on day 28 of 56 mg twice weekly (TRANSFORM-2; 8 RCTs, SMD 0.41);
 - ticlopidine's systemic effect: esketamine spray AUC +29 % (Spravato label), bounded below by no change.
 
-The adaptation rates (kettutor/adaptation.py) are illustrative: each names the phenomenon it was chosen
+The adaptation rates (kettutor/science/adaptation.py) are illustrative: each names the phenomenon it was chosen
 for, and the validation report (python -m kettutor.validation) checks them at other regimens and weights.
 """
 

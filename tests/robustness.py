@@ -18,7 +18,7 @@ import numpy as np
 
 import kettutor
 from kettutor import Cohort, CohortResult, PolicyOutcome, Regimen, SimulationResult
-from kettutor.mystery import CaseRecord
+from kettutor.teach.mystery import CaseRecord
 
 # wording that says what is allowed: a range, a choice, a form or a count
 ALLOWED = re.compile(

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import kettutor
-from kettutor.pk import DISPOSITIONS, RACEMIC_KETAMINE
+from kettutor.science.pk import DISPOSITIONS, RACEMIC_KETAMINE
 
 PATIENT = kettutor.Patient()
 ONE_COMPARTMENT = replace(RACEMIC_KETAMINE, k12_per_min=0.0, k13_per_min=0.0)

@@ -6,7 +6,7 @@ import pytest
 
 import kettutor
 from kettutor import Cohort, Regimen
-from kettutor.cohort import ARCHETYPES, POPULATION, PopulationParameters, get_archetype
+from kettutor.solver.cohort import ARCHETYPES, POPULATION, PopulationParameters, get_archetype
 
 N = 2000
 
@@ -207,7 +207,7 @@ def test_bad_cohort_input_is_refused_clearly(call, message):
 def test_progress_bar_appears_when_asked_or_slow_and_not_otherwise(capsys, monkeypatch):
     """A bar (tqdm) counts patients when the run is expected to take over a second (or when asked);
     quick runs print nothing."""
-    import kettutor.cohort as cohort_module
+    import kettutor.solver.cohort as cohort_module
 
     regimen = Regimen.repeated(dose_mg_per_kg=0.5, infusion_min=40, every_days=7, doses=2)
     cohort = Cohort.sample(2 * cohort_module.CHUNK_SIZE, seed=4)

@@ -6,7 +6,7 @@ import pytest
 
 import kettutor
 from kettutor import Patient, Regimen
-from kettutor.peaks import MIXING_TIME_H
+from kettutor.solver.peaks import MIXING_TIME_H
 
 
 def plasma_at(result, time_h):

@@ -585,7 +585,7 @@ def t_interval_policy(a: Args):
 
 def t_mystery(a: Args):
     kwargs = dict(
-        cause=a("cause", st.one_of(st.none(), st.sampled_from(list(kettutor.mystery.CAUSES))), misspelled(kettutor.mystery.CAUSES)),
+        cause=a("cause", st.one_of(st.none(), st.sampled_from(list(kettutor.teach.mystery.CAUSES))), misspelled(kettutor.teach.mystery.CAUSES)),
         seed=a("seed", st.integers(0, 2**40), st.one_of(wide, st.integers(-(2**40), -1))),
     )
     return lambda: kettutor.mystery_patient(**kwargs), {}

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kettutor import Patient, Regimen, dose_response, dose_to_match_first_response, simulate
-from kettutor.adaptation import ADAPTATION
+from kettutor.science.adaptation import ADAPTATION
 from kettutor.teach.bank import l03 as bank03
 from kettutor.teach.lessons import l03
 

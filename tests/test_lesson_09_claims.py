@@ -96,7 +96,7 @@ def test_the_drug_is_gone_within_a_day_while_craving_lasts_weeks():
 
 
 def test_the_model_has_states_for_tolerance_and_dependence_and_none_for_addiction_or_physical_withdrawal():
-    from kettutor.model import SLOW_STATES
+    from kettutor.solver.model import SLOW_STATES
 
     assert any("tolerance" in name for name in SLOW_STATES) and "dependence" in SLOW_STATES
     assert not any("addict" in name or "withdrawal" in name for name in SLOW_STATES)

@@ -237,7 +237,7 @@ def explorer():
 
 
 def test_lesson_00_describes_the_explorer_s_defaults(explorer):
-    from kettutor.apps import IV_INFUSION_MIN
+    from kettutor.teach.apps import IV_INFUSION_MIN
 
     v = explorer.values()
     assert (v["dose_mg_per_kg"], v["every_days"], v["course_weeks"], v["holiday_days"]) == (0.5, 3.5, 12, 0)
@@ -251,7 +251,7 @@ def test_lesson_00_describes_the_lower_chart_as_drawn(explorer):
 
     import pandas as pd
 
-    from kettutor.apps import explorer_regimen
+    from kettutor.teach.apps import explorer_regimen
 
     spec = explorer.chart.spec
     lines = pd.read_csv(io.StringIO(spec["datasets"]["adaptation"]))

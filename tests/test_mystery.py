@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from kettutor.mystery import CAUSES, mystery_patient
+from kettutor.teach.mystery import CAUSES, mystery_patient
 
 SEEDS = (1, 2, 3)
 

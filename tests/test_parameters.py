@@ -19,7 +19,7 @@ LABEL_FIELDS = {"name", "drug", "kind", "note", "sources", "comedications", "adj
 
 @pytest.mark.parametrize("kind, name, params", PARAMETER_SETS, ids=[f"{k}:{n}" for k, n, _ in PARAMETER_SETS])
 def test_every_numeric_parameter_has_unit_description_and_source(kind, name, params):
-    rows = {row["name"]: row for row in kettutor.params.parameter_rows(params)}
+    rows = {row["name"]: row for row in kettutor.science.params.parameter_rows(params)}
     for field in dataclasses.fields(params):
         if field.name in LABEL_FIELDS:
             continue
@@ -30,7 +30,7 @@ def test_every_numeric_parameter_has_unit_description_and_source(kind, name, par
 
 
 def test_instance_sources_override_the_default_citation():
-    rows = {row["name"]: row for row in kettutor.params.parameter_rows(kettutor.DISPOSITIONS["esketamine"])}
+    rows = {row["name"]: row for row in kettutor.science.params.parameter_rows(kettutor.DISPOSITIONS["esketamine"])}
     assert "Perez-Ruixo" in rows["k10_per_min"]["source"]
     assert "Domino" not in rows["k10_per_min"]["source"]
 

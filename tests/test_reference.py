@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import kettutor
-from kettutor.model import ACCUMULATORS, SLOW_STATES
-from kettutor.reference import simulate_reference
+from kettutor.solver.model import ACCUMULATORS, SLOW_STATES
+from kettutor.solver.reference import simulate_reference
 
 CASES = {
     "antidepressant course, IV twice weekly": (

@@ -41,7 +41,7 @@ from kettutor import (
     simulate,
     titrate_to_response,
 )
-from kettutor.cohort import CohortResult
+from kettutor.solver.cohort import CohortResult
 from robustness import message_problem, problems_of, time_guard
 
 nan, inf = math.nan, math.inf
@@ -444,8 +444,8 @@ def test_cohort_memory_stays_within_twice_its_result(monkeypatch):
     """A chunk's working memory stays within its budget, however long the course (chunks shrink instead of
     growing with patients x sessions), and chunks write straight into the result's arrays, so that the run's
     peak stays within about twice what it returns."""
-    import kettutor.cohort as cohort_module
-    from kettutor.cohort import CHUNK_BUDGET_BYTES, cohort_chunk_size
+    import kettutor.solver.cohort as cohort_module
+    from kettutor.solver.cohort import CHUNK_BUDGET_BYTES, cohort_chunk_size
 
     patients = list(Cohort.sample(50, seed=5).patients)
     for regimen, days in ((Regimen.single(dose_mg_per_kg=0.5, infusion_min=40), 3650), (Regimen.repeated(dose_mg_per_kg=0.5, every_days=1 / 3, doses=90), 30)):

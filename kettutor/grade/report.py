@@ -15,7 +15,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from ..charts import PALETTE
+from ..teach.charts import PALETTE
 from ..teach import bank
 from ..teach.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED
 from .core import GradingResult

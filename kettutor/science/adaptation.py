@@ -1,7 +1,7 @@
 """Slow adaptation: tolerance, sensitization and dependence that emerge from the regimen.
 
 All processes are driven by NMDA-receptor blockade, the sigmoid drive ``u = H(C_e)`` of
-:mod:`kettutor.effects`, so nothing is drawn by hand: dose, interval and holidays decide everything.
+:mod:`kettutor.science.effects`, so nothing is drawn by hand: dose, interval and holidays decide everything.
 
 **Tolerance** (receptor counter-regulation on three time scales; counter-regulation/moderator structure of
 Gabrielsson & Peletier 2008, ketamine-pkpd.md 5c):

@@ -2,7 +2,7 @@
 
 Pharmacokinetic interactions scale the liver's intrinsic clearance of ketamine by ``1/fold`` (an
 inhibitor has ``fold > 1``, an inducer ``fold < 1``). Each fold is the oral AUC ratio its study
-measured, which the well-stirred liver of :mod:`kettutor.pk` reproduces exactly for oral dosing while
+measured, which the well-stirred liver of :mod:`kettutor.science.pk` reproduces exactly for oral dosing while
 intravenous exposure moves much less (fact 8). Pharmacodynamic interactions scale a drive or an effect.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._validate import check_choice
+from .._validate import check_choice
 from .params import CitedParameters, check_fields, check_labels, cited
 
 
@@ -38,7 +38,7 @@ class Comedication(CitedParameters):
     antidepressant_drive_multiplier: float = cited(1.0, "x", "scales the antidepressant trigger", "no interaction")
     systemic_auc_ratio: float | None = cited(
         None, "x", "measured change of systemic (non-oral) exposure, where it differs from the well-stirred liver's",
-        "none: follows from the fold (kettutor.pk)",
+        "none: follows from the fold (kettutor.science.pk)",
     )
     signalling_rate_multiplier: float = cited(
         1.0, "x", "scales how fast early signalling becomes antidepressant benefit (delays the benefit)", "no interaction"

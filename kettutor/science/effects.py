@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_choice
+from .._validate import check_choice
 from .params import CitedParameters, check_fields, check_labels, cited
 
 

@@ -12,7 +12,7 @@ import dataclasses
 import html
 from typing import Any
 
-from ._validate import check_number, check_sequence, shown
+from .._validate import check_number, check_sequence, shown
 
 
 def cited(value: Any, unit: str, description: str, source: str) -> Any:

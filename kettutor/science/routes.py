@@ -11,7 +11,7 @@ Each route delivers a dose in one of four ways:
 
 The mucosal share is derived from the route's cited total F and the drug's oral F:
 ``direct = (F - F_oral) / (1 - F_oral)``. Absorption runs through two first-order stages (release at
-2 ka, then absorption at ka; see :mod:`kettutor.model`). Absorption rates were calibrated
+2 ka, then absorption at ka; see :mod:`kettutor.solver.model`). Absorption rates were calibrated
 (``scripts/calibrate.py``) so that the model's Tmax matches the tabulated Tmax of each route (``shared/science/ketamine-pkpd.md`` section 2a); the
 calibration is checked by ``tests/test_routes.py``.
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._validate import check_choice, shown
+from .._validate import check_choice, shown
 from .params import CitedParameters, check_fields, check_labels, cited
 
 
@@ -50,7 +50,7 @@ class Route(CitedParameters):
         4.5, "mg/kg", "largest dose the model's sources cover for this route", "Ketalar label"
     )
     absorption_stages: int = cited(
-        2, "", "first-order stages before the circulation: 2 (release, then absorption) or 1", "kettutor.model"
+        2, "", "first-order stages before the circulation: 2 (release, then absorption) or 1", "kettutor.solver.model"
     )
     sources: tuple[tuple[str, str], ...] = ()
 

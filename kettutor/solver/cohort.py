@@ -25,16 +25,16 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._validate import check_choice, check_count, check_number, check_seed, check_sequence, shown
-from .effects import EFFECT_NAMES, PHARMACODYNAMICS, PharmacodynamicParameters, check_effect
+from .._validate import check_choice, check_count, check_number, check_seed, check_sequence, shown
+from ..science.effects import EFFECT_NAMES, PHARMACODYNAMICS, PharmacodynamicParameters, check_effect
 from .engine import COHORT
 from .model import ACCUMULATORS, SENSITIZATION, tolerance_total
-from .params import CitedParameters, cited
-from .comedications import get_comedication
-from .patient import Patient
-from .pk import Disposition
+from ..science.params import CitedParameters, cited
+from ..science.comedications import get_comedication
+from ..patient import Patient
+from ..science.pk import Disposition
 from .peaks import session_cmax_mg_per_l, session_peaks
-from .regimen import HOURS_PER_DAY, Regimen
+from ..regimen import HOURS_PER_DAY, Regimen
 from .simulate import check_days, check_parameter_sets, output_grid, register_population, simulate_patients
 
 MAX_COHORT_SIZE = 100_000

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import CENTRAL, LinearModel
-from .regimen import Regimen
+from ..regimen import Regimen
 
 GAUSS_RULES = {order: np.polynomial.legendre.leggauss(order) for order in (2, 3, 4, 6)}
 # Drive kinks are sought only this long after a boundary: later the sensitizing drive is ~1e-12.

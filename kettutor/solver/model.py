@@ -1,6 +1,6 @@
 """The simulated patient as equations: a linear PK system feeding nonlinear drives of slow linear states.
 
-The model is a feed-forward cascade, which is what lets :mod:`kettutor.engine` solve it exactly and fast:
+The model is a feed-forward cascade, which is what lets :mod:`kettutor.solver.engine` solve it exactly and fast:
 
 1. **Fast linear system** ``x' = A x + r(t)`` (amounts in mg; the effect-site state in mg/L): central,
    fast and slow peripheral compartments, effect site, norketamine, the gut and one absorption depot
@@ -10,7 +10,7 @@ The model is a feed-forward cascade, which is what lets :mod:`kettutor.engine` s
    sensitization) is driven by functions of fast outputs only; each later stage by functions of fast
    outputs *and* earlier stages' states (stage 2: slow tolerance; stage 3: the antidepressant cascade and
    dependence). Solved by exact exponential propagation with Gauss-Legendre quadrature of the drives
-   (:mod:`kettutor.engine`).
+   (:mod:`kettutor.solver.engine`).
 4. **Effects**: nonlinear functions of fast outputs and slow states.
 
 Everything is batched over a leading patient axis ``P`` so that cohorts reuse the same code.
@@ -23,11 +23,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .comedications import get_comedication
-from .adaptation import ADAPTATION, ADJUNCT_BENEFIT_DECAY_MULTIPLIER, LN2, AdaptationParameters
-from .effects import ACUTE_EFFECTS, PHARMACODYNAMICS, PharmacodynamicParameters, antidepressant_effect, sigmoid
-from .patient import Patient
-from .pk import (
+from ..science.comedications import get_comedication
+from ..science.adaptation import ADAPTATION, ADJUNCT_BENEFIT_DECAY_MULTIPLIER, LN2, AdaptationParameters
+from ..science.effects import ACUTE_EFFECTS, PHARMACODYNAMICS, PharmacodynamicParameters, antidepressant_effect, sigmoid
+from ..patient import Patient
+from ..science.pk import (
     ALLOMETRIC_CLEARANCE_EXPONENT,
     DISPOSITIONS,
     MINUTES_PER_HOUR,
@@ -35,8 +35,8 @@ from .pk import (
     REFERENCE_WEIGHT_KG,
     Disposition,
 )
-from .regimen import HOURS_PER_DAY, Regimen
-from .routes import direct_fraction, get_route, swallowed_fraction
+from ..regimen import HOURS_PER_DAY, Regimen
+from ..science.routes import direct_fraction, get_route, swallowed_fraction
 
 CENTRAL, PERIPHERAL_FAST, PERIPHERAL_SLOW, EFFECT_SITE, NORKETAMINE, NORKETAMINE_PERIPHERAL, NORKETAMINE_EFFECT_SITE, GUT_LUMEN, GUT = range(9)
 FIXED_STATES = (
@@ -125,7 +125,7 @@ def patient_parameters(patients: Sequence[Patient], disposition: Disposition, pd
     flow = disposition.hepatic_blood_flow_l_per_h
     age_factor = np.maximum(flow - 2.19 * np.maximum(age - 60.0, 0.0), 0.25 * flow) / flow
     cl_mult = np.array([p.clearance_multiplier for p in patients]) * sex * age_factor
-    # Enzyme inhibitors/inducers scale intrinsic clearance (well-stirred liver, kettutor.pk): systemic exposure
+    # Enzyme inhibitors/inducers scale intrinsic clearance (well-stirred liver, kettutor.science.pk): systemic exposure
     # changes by r = E + fold (1 - E), first-pass availability by fold / r. A comedication whose systemic
     # effect was measured (Comedication.systemic_auc_ratio) uses that r and acts on first pass for the rest.
     extraction = disposition.hepatic_extraction_ratio

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .effects import check_effect
+from ..science.effects import check_effect
 from .engine import EngineOutput, Schedule, local_maxima
 from .model import CENTRAL, LinearModel
 

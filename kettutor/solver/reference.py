@@ -12,12 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .effects import PHARMACODYNAMICS, PharmacodynamicParameters
+from ..science.effects import PHARMACODYNAMICS, PharmacodynamicParameters
 from .engine import dosing_schedule
 from .model import LinearModel, build_model
-from .patient import Patient
-from .pk import Disposition
-from .regimen import HOURS_PER_DAY, Regimen
+from ..patient import Patient
+from ..science.pk import Disposition
+from ..regimen import HOURS_PER_DAY, Regimen
 
 
 @dataclass(frozen=True)

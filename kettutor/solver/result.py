@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .effects import EFFECT_NAMES, EFFECT_UNITS, check_effect
+from ..science.effects import EFFECT_NAMES, EFFECT_UNITS, check_effect
 from .engine import EngineOutput
 from .model import ACCUMULATORS, SLOW_STATES, LinearModel, tolerance_total
-from .patient import Patient
+from ..patient import Patient
 from .peaks import session_cmax, session_cmax_mg_per_l, session_peaks
-from .regimen import Regimen
+from ..regimen import Regimen
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Exposure:
     """Exposure summary of one patient over the simulated time (plasma, racemic or esketamine).
 
     ``cmax_mg_per_l`` is a plasma value a sample could measure: after an intravenous dose it is taken no
-    earlier than one mixing time (:data:`kettutor.peaks.MIXING_TIME_H`, 1 min) after the injection, not the
+    earlier than one mixing time (:data:`kettutor.solver.peaks.MIXING_TIME_H`, 1 min) after the injection, not the
     instantaneous dose / V1 of the model's well-mixed central compartment. ``tmax_h`` counts from the first dose.
 
     >>> from kettutor import Patient, Regimen, simulate
@@ -39,7 +39,7 @@ class Exposure:
     absorbed_mg: float
 
     def __post_init__(self) -> None:
-        from ._validate import check_number
+        from .._validate import check_number
 
         for field in ("cmax_mg_per_l", "tmax_h", "auc_mg_h_per_l", "norketamine_cmax_mg_per_l", "norketamine_auc_mg_h_per_l", "total_dose_mg", "absorbed_mg"):
             # rounding in the closed-form sums may leave a zero concentration a hair below zero: shown as 0
@@ -114,7 +114,7 @@ class SimulationResult:
         """Amount in one compartment (mg), e.g. 'central', 'gut', 'norketamine'."""
         names = self._model.state_names
         if not isinstance(state, str) or state not in names:
-            from ._validate import check_choice
+            from .._validate import check_choice
 
             check_choice("state", state, names)
         return self._out.amounts[self._i, names.index(state)]
@@ -122,7 +122,7 @@ class SimulationResult:
     def accumulated(self, name: str) -> np.ndarray:
         """A running total: 'absorbed_mg', 'eliminated_mg', 'first_pass_mg', 'auc_ketamine_mg_h_per_l', ..."""
         if not isinstance(name, str) or name not in ACCUMULATORS:
-            from ._validate import check_choice
+            from .._validate import check_choice
 
             check_choice("running total", name, ACCUMULATORS)
         return self._out.accumulators[self._i, ACCUMULATORS.index(name)]
@@ -147,7 +147,7 @@ class SimulationResult:
     def slow_state(self, name: str) -> np.ndarray:
         """A slow state over time: 'tolerance_fast', 'tolerance_slow', 'sensitization', 'benefit', 'dependence', ..."""
         if not isinstance(name, str) or name not in SLOW_STATES:
-            from ._validate import check_choice
+            from .._validate import check_choice
 
             check_choice("slow state", name, SLOW_STATES)
         return self._out.slow[self._i, SLOW_STATES.index(name)]
@@ -204,7 +204,7 @@ class SimulationResult:
         """Tidy long-form table: one row per time and quantity (columns time_h, time_days, quantity, value, unit)."""
         import pandas as pd
 
-        from ._validate import check_sequence
+        from .._validate import check_sequence
 
         if isinstance(effects, str):
             raise ValueError(f"effects must be a tuple of effect names, e.g. ({effects!r},); got the string {effects!r}.")

@@ -5,22 +5,18 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._validate import check_number, shown, warn_outside
-from .effects import PHARMACODYNAMICS, PharmacodynamicParameters
+from .._validate import check_number, shown, warn_outside
+from ..science.effects import PHARMACODYNAMICS, PharmacodynamicParameters
 from .engine import EXACT, EngineOutput, Quadrature, dosing_schedule, run
 from .model import LinearModel, build_model
-from .patient import Patient
-from .pk import Disposition
-from .regimen import HOURS_PER_DAY, Regimen
+from ..patient import Patient
+from ..science.pk import Disposition
+from ..regimen import HOURS_PER_DAY, Regimen
 from .result import SimulationResult
-from .routes import get_route
-
-if TYPE_CHECKING:
-    from .cohort import Cohort
+from ..science.routes import get_route
 
 MAX_SIMULATED_DAYS = 3650.0  # ten years
 DEFAULT_FOLLOW_UP_DAYS = 14.0
@@ -202,7 +198,7 @@ def register_population(kind: type, simulate_all: Callable) -> None:
 
 
 def simulate(
-    patient: "Patient | Cohort",
+    patient: "Patient | Cohort",  # noqa: F821 (a registered population; this module never imports cohorts)
     regimen: Regimen,
     *,
     days: float | None = None,
@@ -219,7 +215,7 @@ def simulate(
     ``disposition`` swaps the PK parameter set (see :data:`kettutor.DISPOSITIONS`).
 
     Given a :class:`kettutor.Cohort` instead of a patient, simulates every patient (vectorised, in chunks)
-    and returns a :class:`kettutor.cohort.CohortResult` of per-patient summaries and population views (a
+    and returns a :class:`kettutor.solver.cohort.CohortResult` of per-patient summaries and population views (a
     cohort keeps per-session peaks and daily values, so the output-time settings do not apply to it).
 
     >>> from kettutor import Cohort, Patient, Regimen, simulate

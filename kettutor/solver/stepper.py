@@ -13,8 +13,8 @@ import numpy as np
 
 from .engine import EngineOutput, Schedule, dosing_schedule, run
 from .model import build_model
-from .patient import Patient
-from .regimen import DoseEvent, Regimen
+from ..patient import Patient
+from ..regimen import DoseEvent, Regimen
 from .result import SimulationResult
 from .simulate import output_grid
 

@@ -16,14 +16,14 @@ import html
 import ipywidgets as widgets
 
 from . import charts
-from .analysis import challenge_response
-from .cohort import Cohort
-from .patient import Patient
-from .policies import escalating_use
-from .regimen import Regimen
-from .simulate import simulate
+from ..analysis import challenge_response
+from ..solver.cohort import Cohort
+from ..patient import Patient
+from ..policies import escalating_use
+from ..regimen import Regimen
+from ..solver.simulate import simulate
 
-from .teach.slider_app import (  # noqa: F401 (the framework, re-exported for apps built elsewhere)
+from .slider_app import (  # noqa: F401 (the framework, re-exported for apps built elsewhere)
     APP_LAYOUT,
     APP_OUTPUT,
     DISCLAIMER,
@@ -349,12 +349,12 @@ APPS = {
     "cohort_explorer": cohort_explorer,
     "escalation_explorer": escalation_explorer,
 }
-from .teach.holiday_app import holiday_explorer  # noqa: E402
-from .teach.protocol_app import protocol_explorer  # noqa: E402
-from .teach.dose_response_app import concentration_effect_explorer  # noqa: E402
-from .teach.frequency_app import frequency_comparison  # noqa: E402
-from .teach.mystery_app import mystery_case_explorer  # noqa: E402
-from .teach.effects_tolerance_app import effect_tolerance_explorer  # noqa: E402
+from .holiday_app import holiday_explorer  # noqa: E402
+from .protocol_app import protocol_explorer  # noqa: E402
+from .dose_response_app import concentration_effect_explorer  # noqa: E402
+from .frequency_app import frequency_comparison  # noqa: E402
+from .mystery_app import mystery_case_explorer  # noqa: E402
+from .effects_tolerance_app import effect_tolerance_explorer  # noqa: E402
 
 APPS.update(  # the lessons' own apps, built on the same framework
     {

@@ -21,8 +21,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ._validate import check_number, check_sequence, shown
-from .effects import EFFECT_UNITS, check_effect
+from .._validate import check_number, check_sequence, shown
+from ..science.effects import EFFECT_UNITS, check_effect
 
 # Okabe & Ito (2008) colour-blind-safe palette, black last.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -159,7 +159,8 @@ def _instance_of(kind_name: str, example: str):
     """A check that a dict value is a kettutor ``kind_name`` (SimulationResult, CohortResult, ...)."""
 
     def check(label: str, value: object) -> None:
-        from . import cohort, policies, result
+        from .. import policies
+        from ..solver import cohort, result
 
         kind = {"SimulationResult": result.SimulationResult, "CohortResult": cohort.CohortResult, "PolicyOutcome": policies.PolicyOutcome}[kind_name]
         if not isinstance(value, kind):
@@ -178,7 +179,7 @@ def concentration_figure(results: Mapping[str, object], *, quantity: str = "plas
     ``quantity``: 'plasma' or 'effect site' (ketamine, mg/L). Parameter ``window_h``: hours shown."""
     if not isinstance(quantity, str) or quantity not in ("plasma", "effect site"):
         raise ValueError(f"quantity must be 'plasma' or 'effect site'; got {shown(quantity)}.")
-    results = _labelled("results", results, "SimulationResult", _instance_of("SimulationResult", "from kettutor.simulate"), "{'IV': simulate(...)}")
+    results = _labelled("results", results, "SimulationResult", _instance_of("SimulationResult", "from kettutor.solver.simulate"), "{'IV': simulate(...)}")
     frames, hours = [], 0.0
     for label, result in results.items():
         series = result.plasma_mg_per_l if quantity == "plasma" else result.effect_site_mg_per_l
@@ -228,7 +229,7 @@ def effects_figure(
 ) -> Figure:
     """Acute effects (% of maximum) over time with a threshold line (parameter ``threshold``) and, if
     given, a shaded band (``band_percent``: low and high %, e.g. a target range)."""
-    _check_one("result", result, "SimulationResult", "from kettutor.simulate")
+    _check_one("result", result, "SimulationResult", "from kettutor.solver.simulate")
     if isinstance(effects, str):
         raise ValueError(f"effects must be a tuple of effect names, e.g. ({effects!r},); got the string {effects!r}.")
     effects = tuple(check_effect(e) for e in check_sequence("effects", effects, "effect names", example="('dissociation',)", low=1, high=len(EFFECT_UNITS)))
@@ -283,7 +284,7 @@ def session_response_figure(results: Mapping[str, object], effect: str = "dissoc
     """Each session's peak ``effect`` as % of that patient's first session (tolerance falls below 100 %,
     sensitization rises above), one line per result. Parameter ``reference`` moves a reference line."""
     effect = check_effect(effect)
-    results = _labelled("results", results, "SimulationResult", _instance_of("SimulationResult", "from kettutor.simulate"), "{'weekly': simulate(...)}")
+    results = _labelled("results", results, "SimulationResult", _instance_of("SimulationResult", "from kettutor.solver.simulate"), "{'weekly': simulate(...)}")
     frames = []
     for label, result in results.items():
         relative = 100.0 * result.relative_session_peaks(effect)
@@ -378,7 +379,7 @@ def _check_response(label: str, value: object) -> None:
 def cohort_figure(result, effect: str = "dissociation", *, threshold_g: float = 1.0) -> Figure:
     """Percentile bands (5-95 and 25-75 %) and median of each session's peak relative to the patient's first
     session, above the share of responders (antidepressant effect >= ``threshold_g``) per session."""
-    _check_one("result", result, "CohortResult", "from kettutor.simulate(cohort, regimen)")
+    _check_one("result", result, "CohortResult", "from kettutor.solver.simulate(cohort, regimen)")
     effect = check_effect(effect)
     threshold_g = check_number("threshold_g", threshold_g, "Hedges g", low=0.0, high=2.0)
     relative = 100.0 * result.relative_session_peaks(effect)
@@ -472,7 +473,7 @@ def recovery_figure(result, *, holidays: Sequence[tuple[float, float]] = ()) -> 
     """How far adaptation has moved the EC50 of dissociation (tolerance) and of the locomotor/reward
     effect (tolerance and sensitization) from the patient's baseline, over time, with drug holidays shaded:
     tolerance fades during a holiday, sensitization much more slowly. Parameter ``from_day`` trims the view."""
-    _check_one("result", result, "SimulationResult", "from kettutor.simulate")
+    _check_one("result", result, "SimulationResult", "from kettutor.solver.simulate")
     holidays = _check_holidays(holidays)
     days = result.time_h / 24.0
     series = np.stack([result.ec50_change_percent(e) for e in RECOVERY_EFFECTS])
@@ -527,7 +528,7 @@ def _check_holidays(holidays: object) -> list[tuple[float, float]]:
 
 def holiday_windows(regimen, *, min_gap_days: float) -> list[tuple[float, float]]:
     """(start, end) days of every gap between sessions longer than ``min_gap_days``: the holidays."""
-    from .regimen import Regimen
+    from ..regimen import Regimen
 
     if not isinstance(regimen, Regimen):
         raise ValueError(f"regimen must be a kettutor.Regimen; got {shown(regimen)} of type {type(regimen).__name__}.")

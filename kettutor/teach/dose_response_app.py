@@ -21,13 +21,13 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from .. import charts
+from . import charts
 from .slider_app import APP_LAYOUT, SliderApp, float_slider, int_slider
-from ..effects import ACUTE_EFFECTS, PHARMACODYNAMICS
+from ..science.effects import ACUTE_EFFECTS, PHARMACODYNAMICS
 from ..patient import Patient
-from ..peaks import MIXING_TIME_H
+from ..solver.peaks import MIXING_TIME_H
 from ..regimen import Regimen
-from ..simulate import simulate
+from ..solver.simulate import simulate
 
 EFFECT_LABELS = {"dissociation": "dissociation", "analgesia": "analgesia (pain relief)", "anesthesia": "anaesthesia"}
 EFFECT_SHORT = {"dissociation": "dissociation", "analgesia": "analgesia", "anesthesia": "anaesthesia"}

@@ -19,10 +19,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import charts
+from . import charts
 from ..patient import Patient
 from ..regimen import HOURS_PER_DAY, Regimen
-from ..simulate import simulate
+from ..solver.simulate import simulate
 
 # effect code -> the words the chart and the readout use
 EFFECT_LABELS = {
@@ -125,7 +125,7 @@ def effect_tolerance_explorer(patient: Patient | None = None):
     >>> last["dissociation"] < 100 < last["locomotor"]   # dissociation tolerates, reward sensitizes
     True
     """
-    from ..apps import APP_OUTPUT, SliderApp, float_slider, int_slider  # here: kettutor.apps imports this module
+    from .apps import APP_OUTPUT, SliderApp, float_slider, int_slider  # here: kettutor.apps imports this module
 
     patient = patient or Patient()
     controls = {

@@ -20,19 +20,19 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from .. import charts
-from ..adaptation import ADAPTATION
-from ..effects import check_effect
+from . import charts
+from ..science.adaptation import ADAPTATION
+from ..science.effects import check_effect
 from ..patient import Patient
 from ..regimen import Regimen
-from ..result import SimulationResult
-from ..simulate import simulate
+from ..solver.result import SimulationResult
+from ..solver.simulate import simulate
 
 if TYPE_CHECKING:
-    from ..apps import SliderApp
+    from .apps import SliderApp
 
 # kettutor.apps re-exports frequency_comparison from its last line, so this module imports kettutor.apps only
-# inside its functions: importing this module first must not import kettutor.apps halfway.
+# inside its functions: importing this module first must not import kettutor.teach.apps halfway.
 
 SCHEDULES: dict[str, float] = {  # name: days between sessions
     "once a day": 1.0,
@@ -48,7 +48,7 @@ LEVELLED_POINTS = 1.0  # a rise of less than this (percentage points) over RECEN
 
 def schedule_regimen(dose_mg_per_kg: float, every_days: float, course_weeks: float) -> Regimen:
     """40-min IV infusions of ``dose_mg_per_kg`` every ``every_days`` days for ``course_weeks`` weeks."""
-    from ..apps import IV_INFUSION_MIN
+    from .apps import IV_INFUSION_MIN
 
     return Regimen.repeated(
         dose_mg_per_kg=dose_mg_per_kg, infusion_min=IV_INFUSION_MIN, every_days=every_days, duration_days=course_weeks * 7
@@ -177,7 +177,7 @@ def frequency_comparison(patient: Patient | None = None, effect: str = "dissocia
     >>> last["once a day"] < last["twice a week"] < last["once a week"]   # % of the first dissociation peak
     True
     """
-    from ..apps import APP_LAYOUT, APP_OUTPUT, SliderApp, float_slider, int_slider
+    from .apps import APP_LAYOUT, APP_OUTPUT, SliderApp, float_slider, int_slider
 
     patient = patient or Patient()
     effect = check_effect(effect)

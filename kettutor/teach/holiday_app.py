@@ -20,14 +20,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import charts
+from . import charts
 from ..analysis import recovery_days
 from ..patient import Patient
 from ..regimen import HOURS_PER_DAY, Regimen
-from ..simulate import simulate
+from ..solver.simulate import simulate
 
 if TYPE_CHECKING:
-    from ..apps import SliderApp
+    from .apps import SliderApp
 
 COMPONENTS = {"tolerance_fast": "fast", "tolerance_slow": "slow", "tolerance_chronic": "chronic"}
 SERIES = ("course", "taper", "retest")  # the top chart's colours, fixed so that a slider move only swaps tables
@@ -37,7 +37,7 @@ RECOVERY_MAX_DAYS = 730.0
 
 def _apps():
     """kettutor.apps, imported when first needed: it re-exports this module's app from its last line."""
-    from .. import apps
+    from . import apps
 
     return apps
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_choice
-from .cohort import Cohort, _generator
-from .regimen import HOURS_PER_DAY
-from .stepper import SessionStepper
+from .._validate import check_choice
+from ..solver.cohort import Cohort, _generator
+from ..regimen import HOURS_PER_DAY
+from ..solver.stepper import SessionStepper
 
 CAUSES = ("true_tolerance", "missed_doses", "new_inducer", "new_benzodiazepine", "worsening_illness")
 DOSE_MG_PER_KG = 1.5

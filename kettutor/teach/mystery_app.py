@@ -18,10 +18,10 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from ..cohort import Cohort
-from ..mystery import BASELINE_SCORE, INTERVAL_DAYS, POINTS_PER_G, SESSIONS, mystery_patient
+from ..solver.cohort import Cohort
+from .mystery import BASELINE_SCORE, INTERVAL_DAYS, POINTS_PER_G, SESSIONS, mystery_patient
 from ..regimen import HOURS_PER_DAY, Regimen
-from ..simulate import simulate
+from ..solver.simulate import simulate
 
 CAUSE_LABELS = {
     "true_tolerance": "true tolerance (the brain responds less to the same level)",
@@ -57,9 +57,9 @@ CASES = len(CASE_CAUSES)
 # worked example, is then a patient whose benefit also fades once tolerance builds
 CASE_SEEDS = (1124,) + tuple(1100 + k for k in range(2, CASES)) + (1101,)
 ROUTE_NAMES = ("swallowed", "nasal spray")
-ROUTE_CHANGE_DOSE_MG_PER_KG = 1.0  # within the validated range of both routes (kettutor.routes)
+ROUTE_CHANGE_DOSE_MG_PER_KG = 1.0  # within the validated range of both routes (kettutor.science.routes)
 
-# columns of a case record (kettutor.mystery.CaseRecord.to_dataframe), plus the route
+# columns of a case record (kettutor.teach.mystery.CaseRecord.to_dataframe), plus the route
 VISIT, DAY, EXTRA, TAKEN = "visit", "day", "doses since last visit", "dose taken at visit (mg)"
 LEVEL, DISSOCIATION, SCORE, ROUTE = "peak plasma level (ng/mL)", "dissociation (%)", "depression score", "route"
 
@@ -153,7 +153,7 @@ def case_figure(case: CaseFile, at_visit: int):
     a dashed line before ``at_visit``: a :class:`kettutor.charts.Figure`."""
     import altair as alt  # charting is loaded only when a chart is drawn: the case records need none of it
 
-    from .. import charts
+    from . import charts
 
     def _named(name: str, numbers: tuple[str, ...] = ()) -> alt.NamedData:  # explicit parse: an empty cell is null, not 0
         return alt.NamedData(name=name, format=alt.DataFormat(type="csv", parse={n: "number" for n in numbers}))
@@ -261,7 +261,7 @@ def mystery_case_explorer(case: int = 1):
     """
     import ipywidgets as widgets
 
-    from ..apps import APP_LAYOUT, SliderApp, int_slider  # kettutor.apps imports this module at its end
+    from .apps import APP_LAYOUT, SliderApp, int_slider  # kettutor.apps imports this module at its end
 
     controls = {
         "case": int_slider("Case (number)", 1, CASES, 1, case),

@@ -24,13 +24,13 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from .. import charts
+from . import charts
 from ..patient import Patient
 from ..regimen import HOURS_PER_DAY, Regimen
-from ..simulate import simulate
+from ..solver.simulate import simulate
 
 if TYPE_CHECKING:
-    from ..apps import SliderApp
+    from .apps import SliderApp
 
 ADJUNCTS = (("nothing", "none"), ("psychotherapy", "psychotherapy"), ("exercise", "exercise"))
 NMDA_MEDICINES = (
@@ -46,7 +46,7 @@ READ_STEP_H = 1.0  # the benefit is read hourly when measuring how long it stays
 
 def _apps():
     """kettutor.apps, imported when first needed: it re-exports this module's app from its last line."""
-    from .. import apps
+    from . import apps
 
     return apps
 

@@ -21,7 +21,7 @@ import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import charts
+from . import charts
 from .._validate import collecting_range_warnings
 
 DISCLAIMER = "Educational model, not medical advice and not a dosing guide."

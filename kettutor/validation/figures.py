@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import altair as alt
 
-from kettutor.charts import PALETTE
+from kettutor.teach.charts import PALETTE
 
 from .target import TargetResult
 

@@ -91,8 +91,8 @@ def anaesthesia_duration_min(patient: Patient, regimen: Regimen, *, level_percen
 
 def surgical_depth_onset_and_duration_min(patient: Patient, regimen: Regimen) -> tuple[float, float]:
     """Minutes from the first dose until the effect site first reaches surgical depth
-    (:data:`kettutor.effects.SURGICAL_ANAESTHESIA_CE_MG_PER_L`), and minutes spent there."""
-    from kettutor.effects import SURGICAL_ANAESTHESIA_CE_MG_PER_L
+    (:data:`kettutor.science.effects.SURGICAL_ANAESTHESIA_CE_MG_PER_L`), and minutes spent there."""
+    from kettutor.science.effects import SURGICAL_ANAESTHESIA_CE_MG_PER_L
 
     result = run(patient, regimen, days=1, dense_step_min=0.05)
     ce = result.effect_site_mg_per_l

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import kettutor
-from kettutor.params import parameter_rows
+from kettutor.science.params import parameter_rows
 
 from . import figures
 from .target import DEFAULT_WEIGHTS_KG, EVIDENCE, GROUPS, TargetResult
@@ -216,12 +216,12 @@ def _parameter_table(rows: list[dict]) -> list[str]:
 
 def parameter_sets() -> list[tuple[str, object]]:
     """Every parameter set of the default model, with a heading."""
-    from kettutor.adaptation import ADAPTATION
-    from kettutor.cohort import POPULATION
-    from kettutor.comedications import COMEDICATIONS
-    from kettutor.effects import ACUTE_EFFECTS, PHARMACODYNAMICS
-    from kettutor.pk import DISPOSITIONS
-    from kettutor.routes import ROUTES
+    from kettutor.science.adaptation import ADAPTATION
+    from kettutor.solver.cohort import POPULATION
+    from kettutor.science.comedications import COMEDICATIONS
+    from kettutor.science.effects import ACUTE_EFFECTS, PHARMACODYNAMICS
+    from kettutor.science.pk import DISPOSITIONS
+    from kettutor.science.routes import ROUTES
 
     return [
         *((f"Disposition `{key}` (`kettutor.DISPOSITIONS`)", value) for key, value in DISPOSITIONS.items()),
@@ -231,12 +231,12 @@ def parameter_sets() -> list[tuple[str, object]]:
         ("Adaptation (`kettutor.ADAPTATION`)", ADAPTATION),
         *((f"Comedication `{key}` (`kettutor.COMEDICATIONS`)", value) for key, value in COMEDICATIONS.items()),
         ("Patient defaults (`kettutor.Patient()`)", kettutor.Patient()),
-        ("Population variability (`kettutor.cohort.POPULATION`)", POPULATION),
+        ("Population variability (`kettutor.solver.cohort.POPULATION`)", POPULATION),
     ]
 
 
 def _adjunct_rows() -> list[dict]:
-    from kettutor.adaptation import ADJUNCT_BENEFIT_DECAY_MULTIPLIER
+    from kettutor.science.adaptation import ADJUNCT_BENEFIT_DECAY_MULTIPLIER
 
     return [
         {"name": name, "value": multiplier, "unit": "x", "description": "multiplies the fading rate of the antidepressant benefit", "source": source}
@@ -258,7 +258,7 @@ def render_parameters() -> str:
     ]
     for heading, params in parameter_sets():
         lines += [f"## {heading}", "", *_parameter_table(parameter_rows(params)), ""]
-    lines += ["## Adjunct therapies (`kettutor.adaptation.ADJUNCT_BENEFIT_DECAY_MULTIPLIER`)", "", *_parameter_table(_adjunct_rows()), ""]
+    lines += ["## Adjunct therapies (`kettutor.science.adaptation.ADJUNCT_BENEFIT_DECAY_MULTIPLIER`)", "", *_parameter_table(_adjunct_rows()), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

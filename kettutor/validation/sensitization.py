@@ -59,7 +59,7 @@ ROCHA_DESIGN = _im(1.0, 1.0 / 3.0, 21)  # every 8 h for 7 days (rats: 32 mg/kg i
 def _app_numbers(patient: Patient, weekly_mg_per_kg: float | None) -> dict:
     """The intermittent-versus-continuous app's readout with its weekly-amount slider at ``weekly_mg_per_kg``
     (``None``: the top of the slider)."""
-    from kettutor.apps import intermittent_vs_continuous  # widgets load only when this target runs
+    from kettutor.teach.apps import intermittent_vs_continuous  # widgets load only when this target runs
 
     app = intermittent_vs_continuous(patient)
     slider = app.controls["weekly_mg_per_kg"]

@@ -10,8 +10,8 @@ from functools import cache
 
 from ...patient import Patient
 from ...regimen import Regimen
-from ...routes import ROUTES
-from ...simulate import simulate
+from ...science.routes import ROUTES
+from ...solver.simulate import simulate
 from ..questions import Choice, Number, Option, Task, call_with, equals, scaled
 
 WEIGHT_KG = 70.0

@@ -10,10 +10,10 @@ from functools import cache
 
 import numpy as np
 
-from ...effects import ACUTE_EFFECTS, sigmoid
+from ...science.effects import ACUTE_EFFECTS, sigmoid
 from ...patient import Patient
 from ...regimen import Regimen
-from ...simulate import simulate
+from ...solver.simulate import simulate
 from ..questions import Choice, Number, Option, Task, call_with, equals, scaled
 
 WEIGHT_KG = 70.0

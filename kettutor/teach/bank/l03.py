@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from ...adaptation import ADAPTATION
+from ...science.adaptation import ADAPTATION
 from ...patient import Patient
-from ...simulate import simulate
+from ...solver.simulate import simulate
 from ..lessons import l03
 from ..questions import Choice, Number, Option, Task, call_with, equals, scaled
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ...patient import Patient
 from ...regimen import HOURS_PER_DAY, Regimen
-from ...simulate import simulate
+from ...solver.simulate import simulate
 from ..answers import regimen_from_payload, regimen_to_payload
 from ..frequency_app import ec50_rise_at_sessions
 from ..lessons import l04

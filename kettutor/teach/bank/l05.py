@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 
-from ...adaptation import ADAPTATION
+from ...science.adaptation import ADAPTATION
 from ...regimen import HOURS_PER_DAY, Regimen
-from ...simulate import simulate
+from ...solver.simulate import simulate
 from ..answers import regimen_from_payload, regimen_to_payload
 from ..lessons import l05
 from ..questions import Choice, Number, Option, Task, call_with, equals, scaled

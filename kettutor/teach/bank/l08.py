@@ -11,10 +11,10 @@ from functools import cache
 
 import numpy as np
 
-from ...comedications import get_comedication
+from ...science.comedications import get_comedication
 from ...patient import Patient
 from ...regimen import Regimen
-from ...simulate import simulate
+from ...solver.simulate import simulate
 from ..questions import Choice, Number, Option, Task, call_with, equals, scaled
 
 INFUSION_MIN = 40.0

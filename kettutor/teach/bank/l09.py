@@ -12,7 +12,7 @@ import numpy as np
 
 from ...patient import Patient
 from ...regimen import HOURS_PER_DAY, Regimen
-from ...simulate import simulate
+from ...solver.simulate import simulate
 from ..answers import regimen_from_payload, regimen_to_payload
 from ..lessons import l09
 from ..questions import Choice, Number, Option, Task, call_with, equals, scaled

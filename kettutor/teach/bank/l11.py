@@ -12,11 +12,11 @@ from functools import cache
 
 import numpy as np
 
-from ...mystery import CAUSES as MYSTERY_CAUSES
-from ...mystery import mystery_patient
+from ..mystery import CAUSES as MYSTERY_CAUSES
+from ..mystery import mystery_patient
 from ...patient import Patient
 from ...regimen import Regimen
-from ...simulate import simulate
+from ...solver.simulate import simulate
 from ..answers import regimen_from_payload, regimen_to_payload
 from ..lessons.l11 import exposure_ratio, route_change_numbers
 from ..questions import Choice, Number, Option, Task, equals, scaled

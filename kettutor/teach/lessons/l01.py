@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from ... import charts
+from .. import charts
 from ...patient import Patient
 from ...regimen import Regimen
-from ...result import SimulationResult
-from ...simulate import simulate
+from ...solver.result import SimulationResult
+from ...solver.simulate import simulate
 
 DOSE_MG = 35.0  # 0.5 mg/kg for the default 70 kg patient: the app's default dose
 INFUSION_MIN = 40.0  # the clinic's antidepressant infusion (0.5 mg/kg over 40 min)

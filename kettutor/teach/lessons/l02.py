@@ -13,11 +13,11 @@ from functools import cache
 import numpy as np
 from IPython.display import Markdown
 
-from ...effects import ACUTE_EFFECTS, PHARMACODYNAMICS
+from ...science.effects import ACUTE_EFFECTS, PHARMACODYNAMICS
 from ...patient import Patient
 from ...regimen import Regimen
-from ...result import SimulationResult
-from ...simulate import simulate
+from ...solver.result import SimulationResult
+from ...solver.simulate import simulate
 
 CLINIC = (0.5, 40.0)  # the antidepressant infusion: 0.5 mg/kg over 40 min (Berman 2000; Zarate 2006)
 INDUCTION_MG_PER_KG = 2.0  # an anaesthetic induction: 2 mg/kg injected (Ketalar label)

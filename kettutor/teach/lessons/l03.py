@@ -14,13 +14,13 @@ import altair as alt
 import numpy as np
 from IPython.display import Markdown
 
-from ... import charts
+from .. import charts
 from ...analysis import dose_response, dose_to_match_first_response
-from ...effects import ACUTE_EFFECTS
+from ...science.effects import ACUTE_EFFECTS
 from ...patient import Patient
 from ...regimen import Regimen
-from ...result import SimulationResult
-from ...simulate import simulate
+from ...solver.result import SimulationResult
+from ...solver.simulate import simulate
 
 PATIENT = Patient()  # the typical 70 kg adult
 DOSE_MG_PER_KG = 0.5  # the antidepressant infusion's dose

@@ -16,8 +16,8 @@ from IPython.display import Markdown
 
 from ...patient import Patient
 from ...regimen import Regimen
-from ...result import SimulationResult
-from ...simulate import simulate
+from ...solver.result import SimulationResult
+from ...solver.simulate import simulate
 from ..frequency_app import SCHEDULES, ceiling_percent, chronic_points_at_sessions, ec50_rise_at_sessions, schedule_regimen
 
 PATIENT = Patient()  # the typical 70 kg adult

@@ -13,11 +13,11 @@ from functools import cache
 
 from IPython.display import Markdown
 
-from ...adaptation import ADAPTATION
+from ...science.adaptation import ADAPTATION
 from ...analysis import recovery_days
 from ...patient import Patient
 from ...regimen import HOURS_PER_DAY, Regimen
-from ...simulate import simulate
+from ...solver.simulate import simulate
 
 DOSE_MG_PER_KG = 0.5
 INFUSION_MIN = 40.0

@@ -17,7 +17,7 @@ from IPython.display import Markdown
 from ...analysis import challenge_response
 from ...patient import Patient
 from ...regimen import HOURS_PER_DAY, Regimen
-from ...simulate import simulate
+from ...solver.simulate import simulate
 
 INFUSION_MIN = 40.0
 SESSION_DOSE_MG_PER_KG = 0.5
@@ -35,7 +35,7 @@ def patient() -> Patient:
 
 def app_schedules(weekly_mg_per_kg: float = APP_WEEKLY_MG_PER_KG, days: int = APP_EXPOSURE_DAYS) -> dict[str, Regimen]:
     """The same weekly amount three ways, as ``apps.intermittent_vs_continuous`` gives it."""
-    from ...apps import exposure_schedules  # the app's own schedules: the lesson and the app cannot drift apart
+    from ..apps import exposure_schedules  # the app's own schedules: the lesson and the app cannot drift apart
 
     return exposure_schedules(weekly_mg_per_kg, days)
 

@@ -13,11 +13,11 @@ import numpy as np
 from IPython.display import Markdown
 
 from ...analysis import dose_to_match_first_response
-from ...effects import PHARMACODYNAMICS
+from ...science.effects import PHARMACODYNAMICS
 from ...patient import Patient
 from ...regimen import HOURS_PER_DAY, Regimen
-from ...result import SimulationResult
-from ...simulate import simulate
+from ...solver.result import SimulationResult
+from ...solver.simulate import simulate
 
 INFUSION_MIN = 40.0  # the clinic's antidepressant infusion: 0.5 mg/kg over 40 min
 DOSE_MG_PER_KG = 0.5

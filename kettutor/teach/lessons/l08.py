@@ -11,12 +11,12 @@ from functools import cache
 import numpy as np
 from IPython.display import Markdown
 
-from ...cohort import FAST_METABOLISER, POPULATION, SLOW_METABOLISER, Cohort
-from ...comedications import COMEDICATIONS
+from ...solver.cohort import FAST_METABOLISER, POPULATION, SLOW_METABOLISER, Cohort
+from ...science.comedications import COMEDICATIONS
 from ...patient import Patient
 from ...regimen import HOURS_PER_DAY, Regimen
-from ...result import SimulationResult
-from ...simulate import simulate
+from ...solver.result import SimulationResult
+from ...solver.simulate import simulate
 
 INFUSION_MIN = 40.0
 DOSE_MG_PER_KG = 0.5

@@ -21,9 +21,9 @@ from ..._validate import ValidatedRangeWarning
 from ...patient import Patient
 from ...policies import ANAESTHETIC_PEAK_PERCENT, BLADDER_HARM_MG_PER_DAY, PolicyOutcome, escalating_use
 from ...regimen import HOURS_PER_DAY, Regimen
-from ...result import SimulationResult
-from ...routes import get_route
-from ...simulate import simulate
+from ...solver.result import SimulationResult
+from ...science.routes import get_route
+from ...solver.simulate import simulate
 
 PATIENT = Patient()
 ROUTE = "intranasal"  # the route of non-medical use, as in apps.escalation_explorer

@@ -15,12 +15,12 @@ from functools import cache
 import numpy as np
 from IPython.display import Markdown
 
-from ...effects import PHARMACODYNAMICS
+from ...science.effects import PHARMACODYNAMICS
 from ...patient import Patient
 from ...policies import PolicyOutcome, extend_interval_while_benefit_holds, titrate_to_response
 from ...regimen import HOURS_PER_DAY, Regimen
-from ...result import SimulationResult
-from ...simulate import simulate
+from ...solver.result import SimulationResult
+from ...solver.simulate import simulate
 from ..protocol_app import patient_for, protocol, time_above_percent
 
 PATIENT = Patient()

@@ -13,7 +13,7 @@ from IPython.display import Markdown
 
 from ...patient import Patient
 from ...regimen import Regimen
-from ...simulate import simulate
+from ...solver.simulate import simulate
 from ..mystery_app import CASES, CAUSE_LABELS, DAY, DISSOCIATION, EXTRA, LEVEL, ROUTE, SCORE, TAKEN, VISIT, case_file
 
 ORAL_DOSE_MG_PER_KG = 1.0  # a swallowed dose within the model's validated oral range
