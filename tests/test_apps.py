@@ -202,3 +202,15 @@ def test_a_newer_slider_move_wins_over_an_older_background_result():
     app.controls["course_weeks"].value = 2
     app.wait()
     assert app.readout.value.startswith("Session 4:")  # 2 weeks of doses every 3.5 days, not 8 weeks
+
+
+def test_explorer_opens_on_a_visible_fall_not_a_flat_line():
+    """At its defaults the explorer's top chart does not start at zero: its axis spans at least 80-110 % of
+    the first session, so the default course's fall takes a visible share of the chart's height."""
+    app = apps.dose_frequency_holiday_explorer()
+    top = app.chart.spec["vconcat"][0]
+    lines = next(layer for layer in top["layer"] if layer["mark"].get("type") == "line" or layer["mark"] == "line")
+    assert lines["encoding"]["y"]["scale"]["zero"] is False
+    last = app.numbers["last_relative_percent"]
+    low, high = min(80.0, last), 110.0
+    assert (100.0 - last) / (high - low) > 0.25, "the fall should fill a quarter of the axis or more"

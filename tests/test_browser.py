@@ -122,7 +122,7 @@ def test_lesson_apps_render_offline_and_respond_to_a_slider_in_jupyterlab(lab, p
     tab.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
     tab.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=90_000)
     tab.click("div.lm-MenuBar-itemLabel:text('Run')")
-    tab.click("text=Run All Cells")
+    tab.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
     tab.wait_for_function(CHARTS_DRAWN, timeout=120_000)  # both apps, from the offline bundle
     _explore_daily_dosing(tab)
     _no_chart_errors(tab, blocked, errors)
@@ -175,6 +175,8 @@ CHART_COUNTS = """() => {
   const embeds = [...document.querySelectorAll('.vega-embed')];
   return [embeds.length, embeds.filter(e => e.querySelector('svg, canvas')).length];
 }"""
+CUT_OFF_LABELS = """() => [...document.querySelectorAll('.widget-label, .widget-label-basic')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
 ERROR_OUTPUTS = """() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
   .map(e => e.textContent).filter(t => t.includes('Traceback') || t.includes('Error'))"""
 
@@ -188,11 +190,12 @@ def test_every_lesson_runs_in_jupyterlab_without_errors_and_draws_every_chart(la
     tab.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
     tab.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=90_000)
     tab.click("div.lm-MenuBar-itemLabel:text('Run')")
-    tab.click("text=Run All Cells")
+    tab.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
     tab.wait_for_function(ALL_CELLS_RUN, timeout=180_000)
     tab.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=120_000)
     tab.wait_for_function(f"({CHART_COUNTS})()[0] > 0 && ({CHART_COUNTS})()[0] === ({CHART_COUNTS})()[1]", timeout=60_000)
     assert tab.evaluate(ERROR_OUTPUTS) == []
+    assert tab.evaluate(CUT_OFF_LABELS) == [], "a control's label is cut off"
     _no_chart_errors(tab, blocked, errors)
     tab.evaluate("() => window.jupyterapp.commands.execute('kernelmenu:shutdown')")  # free the kernel for the next lesson
 
@@ -228,8 +231,8 @@ def test_saving_an_unchanged_lesson_leaves_its_file_unchanged(lab_server, page):
     tab.goto(f"{url}/lab/tree/{lesson}")
     tab.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=90_000)
     before = (work / lesson).stat().st_mtime_ns
-    tab.locator(".jp-Notebook").first.click()
-    tab.keyboard.press("Control+s")
+    tab.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.isEnabled('docmanager:save')", timeout=30_000)
+    tab.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")  # File > Save
     for _ in range(100):
         if (work / lesson).stat().st_mtime_ns != before:
             break

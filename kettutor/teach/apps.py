@@ -198,7 +198,7 @@ def route_comparison(patient: Patient | None = None) -> SliderApp:
         "dose_mg": float_slider("Dose (mg)", 5.0, 100.0, 5.0, 35.0),
         "routes": widgets.SelectMultiple(
             options=[(ROUTE_LABELS[r], r) for r in COMPARED_ROUTES], value=COMPARED_ROUTES[:3], rows=len(COMPARED_ROUTES),
-            description="Routes", style={"description_width": "190px"}, layout=APP_LAYOUT,
+            description="Routes", style={"description_width": "260px"}, layout=APP_LAYOUT,
         ),
     }
     view = {"window": (float_slider("Hours shown (h)", 1.0, 24.0, 1.0, 8.0), "window_h")}
@@ -311,7 +311,7 @@ def escalation_explorer(patient: Patient | None = None) -> SliderApp:
     patient = patient or Patient()
     controls = {
         "start_dose_mg_per_kg": float_slider("First dose (mg/kg)", 0.25, 2.0, 0.25, 1.0),
-        "step_mg_per_kg": float_slider("Step up when it fades (mg/kg)", 0.1, 1.0, 0.1, 0.5),
+        "step_mg_per_kg": float_slider("Dose step (mg/kg)", 0.1, 1.0, 0.1, 0.5),
         "cap_mg_per_kg": float_slider("Largest dose (mg/kg)", 1.0, 20.0, 1.0, 20.0),
         "every_days": float_slider("Use every (days)", 0.5, 7.0, 0.5, 1.0),
         "sessions": int_slider("Sessions (number)", 10, 120, 10, 90),

@@ -142,6 +142,7 @@ def _reference_rule(param: alt.Parameter) -> alt.Chart:
 
 
 ONE_ROW = pd.DataFrame({"row": [0]})
+SESSION_AXIS_SPAN = pd.DataFrame({"value": [80.0, 110.0]})  # % of the first session: the least a session axis shows
 
 
 def _labelled(name: str, mapping: object, what: str, check, example: str) -> dict:
@@ -299,7 +300,7 @@ def session_response_figure(results: Mapping[str, object], effect: str = "dissoc
             .mark_line(point=True)
             .encode(
                 x=_whole_numbers("Session (number)"),
-                y=alt.Y("value:Q", title=f"Session peak {effect} (% of first session)"),
+                y=alt.Y("value:Q", title=f"Session peak {effect} (% of first session)", scale=alt.Scale(zero=False)),
                 color=_colour("Regimen", labels),
                 strokeDash=_dash("Regimen", labels),
                 tooltip=[
@@ -310,7 +311,9 @@ def session_response_figure(results: Mapping[str, object], effect: str = "dissoc
                 ],
             )
         )
-        return alt.layer(lines, _reference_rule(reference)).add_params(reference).properties(width=WIDTH, height=HEIGHT)
+        # the axis spans at least 80-110 % around the data, so a 10 % fall reads as a fall and noise stays flat
+        span = alt.Chart(_table("span")).mark_point(opacity=0).encode(y="value:Q")
+        return alt.layer(span, lines, _reference_rule(reference)).add_params(reference).properties(width=WIDTH, height=HEIGHT)
 
     parts = []
     for frame in frames:
@@ -321,7 +324,8 @@ def session_response_figure(results: Mapping[str, object], effect: str = "dissoc
             f"the lowest at {values[low]:.0f} % (session {low + 1})"
         )
     description = f"Line chart of each session's peak {effect} as a percentage of the first session's, with a dashed reference line. " + _list(parts) + "."
-    return Figure(("sessions", effect, labels), layout, {"sessions": pd.concat(frames, ignore_index=True), "one_row": ONE_ROW}, description)
+    tables = {"sessions": pd.concat(frames, ignore_index=True), "one_row": ONE_ROW, "span": SESSION_AXIS_SPAN}
+    return Figure(("sessions", effect, labels), layout, tables, description)
 
 
 # ----- dose-response ----------------------------------------------------------------------------------

@@ -226,7 +226,7 @@ def concentration_effect_explorer(patient: Patient | None = None) -> SliderApp:
         "infusion_min": int_slider("Given over (min; 0 = injection)", 0, 60, 5, 40),
         "effect": widgets.Dropdown(
             options=[(label, name) for name, label in EFFECT_LABELS.items()], value="dissociation",
-            description="Effect shown", style={"description_width": "190px"}, layout=APP_LAYOUT,
+            description="Effect shown", style={"description_width": "260px"}, layout=APP_LAYOUT,
         ),
     }
     view = {"window": (float_slider("Minutes shown (min)", 10.0, 360.0, 10.0, 120.0), "window_min")}

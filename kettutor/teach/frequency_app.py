@@ -185,7 +185,7 @@ def frequency_comparison(patient: Patient | None = None, effect: str = "dissocia
         "dose_mg_per_kg": float_slider("Dose (mg/kg)", 0.1, 1.0, 0.05, 0.5),
         "schedules": widgets.SelectMultiple(
             options=tuple(SCHEDULES), value=DEFAULT_SCHEDULES, description="Schedules", rows=len(SCHEDULES),
-            style={"description_width": "190px"}, layout=APP_LAYOUT,
+            style={"description_width": "260px"}, layout=APP_LAYOUT,
         ),
         "course_weeks": int_slider("Course length (weeks)", 4, 52, 1, 26),
     }

@@ -268,7 +268,7 @@ def mystery_case_explorer(case: int = 1):
         "at_visit": int_slider("Compare before/after visit (number)", 2, SESSIONS, 1, 12),
         "verdict": widgets.Dropdown(
             options=[("not chosen yet", "")] + [(label, cause) for cause, label in CAUSE_LABELS.items()],
-            value="", description="Your verdict", style={"description_width": "190px"}, layout=APP_LAYOUT,
+            value="", description="Your verdict", style={"description_width": "260px"}, layout=APP_LAYOUT,
         ),
     }
 

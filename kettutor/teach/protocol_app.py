@@ -208,7 +208,7 @@ def protocol_explorer(patient: Patient | None = None) -> "SliderApp":
     apps = _apps()
     float_slider, int_slider = apps.float_slider, apps.int_slider
     base = patient or Patient()
-    dropdown_style = {"style": {"description_width": "190px"}, "layout": apps.APP_LAYOUT}
+    dropdown_style = {"style": {"description_width": "260px"}, "layout": apps.APP_LAYOUT}
     controls = {
         "dose_mg_per_kg": float_slider("Dose per infusion (mg/kg)", 0.1, 1.0, 0.05, 0.5),
         "induction_sessions": int_slider("Induction infusions (number)", 1, 12, 1, 6),

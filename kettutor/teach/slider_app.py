@@ -25,7 +25,8 @@ from . import charts
 from .._validate import collecting_range_warnings
 
 DISCLAIMER = "Educational model, not medical advice and not a dosing guide."
-APP_LAYOUT = {"width": "520px"}
+APP_LAYOUT = {"width": "640px"}
+LABEL_STYLE = {"description_width": "260px"}  # room for every label with its unit: none is cut off (browser test)
 IV_INFUSION_MIN = 40.0  # the clinic's antidepressant infusion (Berman 2000; Zarate 2006): 0.5 mg/kg over 40 min
 APP_OUTPUT = {"dense_step_min": 30.0, "sparse_step_h": 6.0}  # peaks are exact at any density; charts need no more
 
@@ -33,7 +34,7 @@ APP_OUTPUT = {"dense_step_min": 30.0, "sparse_step_h": 6.0}  # peaks are exact a
 def _slider(kind, description: str, low: float, high: float, step: float, value: float) -> widgets.Widget:
     return kind(
         value=value, min=low, max=high, step=step, description=description, continuous_update=False,
-        style={"description_width": "190px"}, layout=APP_LAYOUT,
+        style=dict(LABEL_STYLE), layout=APP_LAYOUT,
     )
 
 
