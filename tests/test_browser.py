@@ -34,6 +34,7 @@ def _settings(folder: Path) -> Path:
     for plugin, text in (
         ("notebook-extension/tracker", '{"windowingMode": "none"}'),
         ("apputils-extension/notification", '{"fetchNews": "false"}'),
+        ("docmanager-extension/plugin", '{"autosave": false}'),  # the lessons' copies change only when a test saves
     ):
         path = folder / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -167,8 +168,9 @@ def test_charts_are_described_in_the_accessibility_tree_and_a_refused_input_is_a
     assert "Holiday length" in tab.locator("[role=alert]").first.inner_text()
 
 
+VISIBLE = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the lesson's own tab, not one restored from a workspace
 ALL_CELLS_RUN = """() => {
-  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim());
+  const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim());
   return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p));
 }"""
 CHART_COUNTS = """() => {
@@ -186,7 +188,7 @@ def test_every_lesson_runs_in_jupyterlab_without_errors_and_draws_every_chart(la
     """Open the lesson, run all cells, and find every code cell executed, no error output, and as many
     drawn charts as chart containers (each app draws before the test goes on)."""
     tab, blocked, errors = page
-    tab.goto(f"{lab}/lab/tree/{lesson}")
+    tab.goto(f"{lab}/lab/workspaces/{lesson[:2]}/tree/{lesson}?reset")  # a fresh workspace: only this lesson open
     tab.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
     tab.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=90_000)
     tab.click("div.lm-MenuBar-itemLabel:text('Run')")
@@ -226,9 +228,11 @@ def test_saving_an_unchanged_lesson_leaves_its_file_unchanged(lab_server, page):
     """JupyterLab fills in the kernel's details on save; kettutor's server extension writes them in the
     committed form, so a learner who opens and saves a lesson does not change it in git."""
     url, work = lab_server
-    lesson = LESSONS[-1].name
+    original = LESSONS[-1]
+    lesson = f"unchanged-{original.name}"  # a fresh copy: no other test has opened it
+    (work / lesson).write_bytes(original.read_bytes())
     tab, blocked, errors = page
-    tab.goto(f"{url}/lab/tree/{lesson}")
+    tab.goto(f"{url}/lab/workspaces/save/tree/{lesson}?reset")
     tab.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=90_000)
     before = (work / lesson).stat().st_mtime_ns
     tab.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.isEnabled('docmanager:save')", timeout=30_000)
@@ -238,4 +242,4 @@ def test_saving_an_unchanged_lesson_leaves_its_file_unchanged(lab_server, page):
             break
         tab.wait_for_timeout(100)
     assert (work / lesson).stat().st_mtime_ns != before, "the notebook was not saved"
-    assert (work / lesson).read_bytes() == (ROOT / "lessons" / lesson).read_bytes()
+    assert (work / lesson).read_bytes() == original.read_bytes()
