@@ -165,6 +165,10 @@ def _trend(points: float) -> str:
     return f"{state} ({'+' if points >= 0 else ''}{_points(points)} in the last {RECENT_WEEKS} weeks)"
 
 
+SESSION_LEVEL_OUTPUT = {"dense_step_min": 60.0, "dense_window_h": 0.0, "sparse_step_h": 24.0}  # the charts read sessions only
+PREVIEW_WEEKS = 8
+
+
 def frequency_comparison(patient: Patient | None = None, effect: str = "dissociation") -> SliderApp:
     """(f) The same dose once a day, twice a week and once a week (or other schedules) for months: how often
     decides whether tolerance levels off or keeps climbing.
@@ -197,7 +201,7 @@ def frequency_comparison(patient: Patient | None = None, effect: str = "dissocia
         chosen = sorted(v["schedules"], key=SCHEDULES.get)
         results = {
             name: simulate(patient, schedule_regimen(v["dose_mg_per_kg"], SCHEDULES[name], v["course_weeks"]),
-                           days=v["course_weeks"] * 7, **APP_OUTPUT)
+                           days=v["course_weeks"] * 7, **SESSION_LEVEL_OUTPUT)
             for name in chosen
         }
         numbers, lines = {"ceiling_percent": ceiling_percent(effect)}, []
@@ -222,8 +226,11 @@ def frequency_comparison(patient: Patient | None = None, effect: str = "dissocia
         )
         return frequency_figure(results, effect), text, numbers
 
+    def preview(v: dict):  # the first weeks at once; the whole course follows in the background
+        return build(dict(v, course_weeks=min(v["course_weeks"], PREVIEW_WEEKS)))
+
     return SliderApp(
-        "How often: one dose on several schedules", controls, build, view,
+        "How often: one dose on several schedules", controls, build, view, preview=preview,
         help_text="Every schedule gives the same 40-min infusion. Pick several schedules to compare: hold Ctrl "
         "(⌘ on a Mac) or Shift while clicking, or use Shift + arrow keys.",
     )

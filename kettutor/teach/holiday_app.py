@@ -86,7 +86,9 @@ def _a(number: int) -> str:
     return "an" if str(number).startswith("8") or number in (11, 18) else "a"
 
 
-def _recovery_text(days: float) -> str:
+def _recovery_text(days: float | None) -> str:
+    if days is None:
+        return "The time to full recovery follows in a moment."
     if days == 0.0:
         return "The response never fell below 90 % of the first, so there is nothing to recover."
     if days < 1.5:
@@ -208,12 +210,15 @@ def holiday_explorer(patient: Patient | None = None, effect: str = "dissociation
     }
     view = {"reference": (float_slider("Reference line (% of first)", 0.0, 150.0, 5.0, 90.0), "reference")}
 
-    def build(v: dict):
+    def build(v: dict, full: bool = True):
         plan = holiday_plan(v["dose_mg_per_kg"], v["every_days"], v["course_weeks"], v["taper_steps"], v["break_days"])
         result = simulate(patient, plan.with_retest, days=plan.retest_day + 1.0, **_apps().APP_OUTPUT)
         relative = 100.0 * result.relative_session_peaks(effect)
         course_sessions = plan.course.session_count
-        recovered_after = recovery_days(patient, plan.stepped_down, effect=effect, fraction=RECOVERY_FRACTION, max_days=RECOVERY_MAX_DAYS)
+        recovered_after = (  # the slow part (a search over probe doses): the preview leaves it to the full build
+            recovery_days(patient, plan.stepped_down, effect=effect, fraction=RECOVERY_FRACTION, max_days=RECOVERY_MAX_DAYS)
+            if full else None
+        )
         retest_h = plan.retest_day * HOURS_PER_DAY
         at_retest = int(np.searchsorted(result.time_h, retest_h))
         total = result.tolerance
@@ -225,7 +230,7 @@ def holiday_explorer(patient: Patient | None = None, effect: str = "dissociation
         numbers = {
             "last_course_percent": float(relative[course_sessions - 1]),
             "retest_percent": float(relative[-1]),
-            "recovery_days": float(recovered_after),
+            "recovery_days": None if recovered_after is None else float(recovered_after),
             "taper_sessions": len(plan.taper_doses_mg_per_kg),
             "retest_day": plan.retest_day,
             "tolerance_left_percent": left_percent,
@@ -237,7 +242,7 @@ def holiday_explorer(patient: Patient | None = None, effect: str = "dissociation
             f"of the first session's {effect} peak. Retest with the same dose after {_a(v['break_days'])} {v['break_days']}-day break "
             f"(day {plan.retest_day:.0f}): <b>{relative[-1]:.0f} %</b>. {_recovery_text(recovered_after)}"
         )
-        if plan.taper_doses_mg_per_kg:
+        if plan.taper_doses_mg_per_kg and full:
             same_day = plan.retest_day - plan.course.session_start_h[-1] / HOURS_PER_DAY  # break counted from the last full dose
             abrupt = holiday_plan(v["dose_mg_per_kg"], v["every_days"], v["course_weeks"], 0, same_day)
             numbers["stop_at_once_percent"] = retest_percent(patient, abrupt, effect)
@@ -253,7 +258,7 @@ def holiday_explorer(patient: Patient | None = None, effect: str = "dissociation
         return _figure(result, plan, effect), text, numbers
 
     return apps.SliderApp(
-        "Drug holidays, recovery and tapering", controls, build, view,
+        "Drug holidays, recovery and tapering", controls, build, view, preview=lambda v: build(v, full=False),
         help_text=(
             "A course of 40-minute infusions, an optional taper, a break, then the course's dose once more (the retest). "
             "The model cannot tell you whether any dose or break is right or safe for a real person: its recovery times "
