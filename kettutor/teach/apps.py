@@ -28,6 +28,7 @@ from .slider_app import (  # noqa: F401 (the framework, re-exported for apps bui
     APP_OUTPUT,
     DISCLAIMER,
     IV_INFUSION_MIN,
+    LABEL_STYLE,
     STALE_OPACITY,
     SliderApp,
     float_slider,
@@ -198,7 +199,7 @@ def route_comparison(patient: Patient | None = None) -> SliderApp:
         "dose_mg": float_slider("Dose (mg)", 5.0, 100.0, 5.0, 35.0),
         "routes": widgets.SelectMultiple(
             options=[(ROUTE_LABELS[r], r) for r in COMPARED_ROUTES], value=COMPARED_ROUTES[:3], rows=len(COMPARED_ROUTES),
-            description="Routes", style={"description_width": "260px"}, layout=APP_LAYOUT,
+            description="Routes", style=dict(LABEL_STYLE), layout=APP_LAYOUT,
         ),
     }
     view = {"window": (float_slider("Hours shown (h)", 1.0, 24.0, 1.0, 8.0), "window_h")}

@@ -22,12 +22,12 @@ import numpy as np
 import pandas as pd
 
 from . import charts
-from .slider_app import APP_LAYOUT, SliderApp, float_slider, int_slider
 from ..science.effects import ACUTE_EFFECTS, PHARMACODYNAMICS
 from ..patient import Patient
 from ..solver.peaks import MIXING_TIME_H
 from ..regimen import Regimen
 from ..solver.simulate import simulate
+from .slider_app import APP_LAYOUT, LABEL_STYLE, SliderApp, float_slider, int_slider
 
 EFFECT_LABELS = {"dissociation": "dissociation", "analgesia": "analgesia (pain relief)", "anesthesia": "anaesthesia"}
 EFFECT_SHORT = {"dissociation": "dissociation", "analgesia": "analgesia", "anesthesia": "anaesthesia"}
@@ -226,7 +226,7 @@ def concentration_effect_explorer(patient: Patient | None = None) -> SliderApp:
         "infusion_min": int_slider("Given over (min; 0 = injection)", 0, 60, 5, 40),
         "effect": widgets.Dropdown(
             options=[(label, name) for name, label in EFFECT_LABELS.items()], value="dissociation",
-            description="Effect shown", style={"description_width": "260px"}, layout=APP_LAYOUT,
+            description="Effect shown", style=dict(LABEL_STYLE), layout=APP_LAYOUT,
         ),
     }
     view = {"window": (float_slider("Minutes shown (min)", 10.0, 360.0, 10.0, 120.0), "window_min")}

@@ -23,6 +23,7 @@ from . import charts
 from ..patient import Patient
 from ..regimen import HOURS_PER_DAY, Regimen
 from ..solver.simulate import simulate
+from .slider_app import APP_OUTPUT, SliderApp, float_slider, int_slider
 
 # effect code -> the words the chart and the readout use
 EFFECT_LABELS = {
@@ -125,8 +126,6 @@ def effect_tolerance_explorer(patient: Patient | None = None):
     >>> last["dissociation"] < 100 < last["locomotor"]   # dissociation tolerates, reward sensitizes
     True
     """
-    from .apps import APP_OUTPUT, SliderApp, float_slider, int_slider  # here: kettutor.apps imports this module
-
     patient = patient or Patient()
     controls = {
         "dose_mg_per_kg": float_slider("Dose (mg/kg)", 0.1, 2.0, 0.05, 0.5),

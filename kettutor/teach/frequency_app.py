@@ -13,7 +13,6 @@ should take.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 import altair as alt
 import ipywidgets as widgets
@@ -27,12 +26,8 @@ from ..patient import Patient
 from ..regimen import Regimen
 from ..solver.result import SimulationResult
 from ..solver.simulate import simulate
+from .slider_app import APP_LAYOUT, IV_INFUSION_MIN, LABEL_STYLE, SliderApp, float_slider, int_slider
 
-if TYPE_CHECKING:
-    from .apps import SliderApp
-
-# kettutor.apps re-exports frequency_comparison from its last line, so this module imports kettutor.apps only
-# inside its functions: importing this module first must not import kettutor.teach.apps halfway.
 
 SCHEDULES: dict[str, float] = {  # name: days between sessions
     "once a day": 1.0,
@@ -48,8 +43,6 @@ LEVELLED_POINTS = 1.0  # a rise of less than this (percentage points) over RECEN
 
 def schedule_regimen(dose_mg_per_kg: float, every_days: float, course_weeks: float) -> Regimen:
     """40-min IV infusions of ``dose_mg_per_kg`` every ``every_days`` days for ``course_weeks`` weeks."""
-    from .apps import IV_INFUSION_MIN
-
     return Regimen.repeated(
         dose_mg_per_kg=dose_mg_per_kg, infusion_min=IV_INFUSION_MIN, every_days=every_days, duration_days=course_weeks * 7
     )
@@ -181,15 +174,13 @@ def frequency_comparison(patient: Patient | None = None, effect: str = "dissocia
     >>> last["once a day"] < last["twice a week"] < last["once a week"]   # % of the first dissociation peak
     True
     """
-    from .apps import APP_LAYOUT, APP_OUTPUT, SliderApp, float_slider, int_slider
-
     patient = patient or Patient()
     effect = check_effect(effect)
     controls = {
         "dose_mg_per_kg": float_slider("Dose (mg/kg)", 0.1, 1.0, 0.05, 0.5),
         "schedules": widgets.SelectMultiple(
             options=tuple(SCHEDULES), value=DEFAULT_SCHEDULES, description="Schedules", rows=len(SCHEDULES),
-            style={"description_width": "260px"}, layout=APP_LAYOUT,
+            style=dict(LABEL_STYLE), layout=APP_LAYOUT,
         ),
         "course_weeks": int_slider("Course length (weeks)", 4, 52, 1, 26),
     }

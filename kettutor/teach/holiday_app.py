@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import altair as alt
 import numpy as np
@@ -25,21 +24,14 @@ from ..analysis import recovery_days
 from ..patient import Patient
 from ..regimen import HOURS_PER_DAY, Regimen
 from ..solver.simulate import simulate
+from .slider_app import APP_OUTPUT, IV_INFUSION_MIN, SliderApp, float_slider, int_slider
 
-if TYPE_CHECKING:
-    from .apps import SliderApp
 
 COMPONENTS = {"tolerance_fast": "fast", "tolerance_slow": "slow", "tolerance_chronic": "chronic"}
 SERIES = ("course", "taper", "retest")  # the top chart's colours, fixed so that a slider move only swaps tables
 RECOVERY_FRACTION = 0.9  # "back" means the first dose again gives 90 % of its first peak (recovery_days' default)
 RECOVERY_MAX_DAYS = 730.0
 
-
-def _apps():
-    """kettutor.apps, imported when first needed: it re-exports this module's app from its last line."""
-    from . import apps
-
-    return apps
 
 
 @dataclass(frozen=True)
@@ -58,7 +50,7 @@ def holiday_plan(dose_mg_per_kg: float, every_days: float, course_weeks: int, ta
     """IV infusions (40 min) of ``dose_mg_per_kg`` every ``every_days`` for ``course_weeks`` weeks; then
     ``taper_steps`` doses that step down in equal steps towards zero at the same interval; then, ``break_days``
     after the last dose, one retest of the course's dose."""
-    infusion_min = _apps().IV_INFUSION_MIN
+    infusion_min = IV_INFUSION_MIN
     course = Regimen.repeated(
         dose_mg_per_kg=dose_mg_per_kg, infusion_min=infusion_min, every_days=every_days, duration_days=course_weeks * 7
     )
@@ -77,7 +69,7 @@ def holiday_plan(dose_mg_per_kg: float, every_days: float, course_weeks: int, ta
 
 def retest_percent(patient: Patient, plan: HolidayPlan, effect: str = "dissociation") -> float:
     """The retest's peak ``effect`` as % of the first session's (one simulation)."""
-    result = simulate(patient, plan.with_retest, days=plan.retest_day + 1.0, **_apps().APP_OUTPUT)
+    result = simulate(patient, plan.with_retest, days=plan.retest_day + 1.0, **APP_OUTPUT)
     return float(100.0 * result.relative_session_peaks(effect)[-1])
 
 
@@ -198,8 +190,6 @@ def holiday_explorer(patient: Patient | None = None, effect: str = "dissociation
     >>> n["recovery_days"] > 14   # days after the last dose until 90 % returns: longer than the break
     True
     """
-    apps = _apps()
-    float_slider, int_slider = apps.float_slider, apps.int_slider
     patient = patient or Patient()
     controls = {
         "dose_mg_per_kg": float_slider("Dose (mg/kg)", 0.1, 1.0, 0.05, 0.5),
@@ -212,7 +202,7 @@ def holiday_explorer(patient: Patient | None = None, effect: str = "dissociation
 
     def build(v: dict, full: bool = True):
         plan = holiday_plan(v["dose_mg_per_kg"], v["every_days"], v["course_weeks"], v["taper_steps"], v["break_days"])
-        result = simulate(patient, plan.with_retest, days=plan.retest_day + 1.0, **_apps().APP_OUTPUT)
+        result = simulate(patient, plan.with_retest, days=plan.retest_day + 1.0, **APP_OUTPUT)
         relative = 100.0 * result.relative_session_peaks(effect)
         course_sessions = plan.course.session_count
         recovered_after = (  # the slow part (a search over probe doses): the preview leaves it to the full build
@@ -257,7 +247,7 @@ def holiday_explorer(patient: Patient | None = None, effect: str = "dissociation
         )
         return _figure(result, plan, effect), text, numbers
 
-    return apps.SliderApp(
+    return SliderApp(
         "Drug holidays, recovery and tapering", controls, build, view, preview=lambda v: build(v, full=False),
         help_text=(
             "A course of 40-minute infusions, an optional taper, a break, then the course's dose once more (the retest). "

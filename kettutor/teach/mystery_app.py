@@ -22,6 +22,7 @@ from ..solver.cohort import Cohort
 from .mystery import BASELINE_SCORE, INTERVAL_DAYS, POINTS_PER_G, SESSIONS, mystery_patient
 from ..regimen import HOURS_PER_DAY, Regimen
 from ..solver.simulate import simulate
+from .slider_app import APP_LAYOUT, LABEL_STYLE, SliderApp, int_slider
 
 CAUSE_LABELS = {
     "true_tolerance": "true tolerance (the brain responds less to the same level)",
@@ -261,14 +262,12 @@ def mystery_case_explorer(case: int = 1):
     """
     import ipywidgets as widgets
 
-    from .apps import APP_LAYOUT, SliderApp, int_slider  # kettutor.apps imports this module at its end
-
     controls = {
         "case": int_slider("Case (number)", 1, CASES, 1, case),
         "at_visit": int_slider("Compare before/after visit (number)", 2, SESSIONS, 1, 12),
         "verdict": widgets.Dropdown(
             options=[("not chosen yet", "")] + [(label, cause) for cause, label in CAUSE_LABELS.items()],
-            value="", description="Your verdict", style={"description_width": "260px"}, layout=APP_LAYOUT,
+            value="", description="Your verdict", style=dict(LABEL_STYLE), layout=APP_LAYOUT,
         ),
     }
 

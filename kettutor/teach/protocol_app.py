@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import altair as alt
 import ipywidgets as widgets
@@ -28,9 +27,8 @@ from . import charts
 from ..patient import Patient
 from ..regimen import HOURS_PER_DAY, Regimen
 from ..solver.simulate import simulate
+from .slider_app import APP_LAYOUT, IV_INFUSION_MIN, LABEL_STYLE, SliderApp, float_slider, int_slider
 
-if TYPE_CHECKING:
-    from .apps import SliderApp
 
 ADJUNCTS = (("nothing", "none"), ("psychotherapy", "psychotherapy"), ("exercise", "exercise"))
 NMDA_MEDICINES = (
@@ -43,12 +41,6 @@ SERIES = ("this protocol", "induction only, then stop")  # fixed colours: a slid
 OUTPUT = {"dense_step_min": 30.0, "sparse_step_h": 2.0}  # the benefit changes over days; peaks are exact anyway
 READ_STEP_H = 1.0  # the benefit is read hourly when measuring how long it stays above the line
 
-
-def _apps():
-    """kettutor.apps, imported when first needed: it re-exports this module's app from its last line."""
-    from . import apps
-
-    return apps
 
 
 @dataclass(frozen=True)
@@ -74,7 +66,7 @@ def protocol(
 ) -> Protocol:
     """IV infusions (40 min) of ``dose_mg_per_kg``: ``induction_sessions`` of them ``induction_every_days``
     apart, then one every ``maintenance_every_days`` until the course (``course_weeks`` weeks) ends."""
-    infusion_min = _apps().IV_INFUSION_MIN
+    infusion_min = IV_INFUSION_MIN
     course_days = 7.0 * course_weeks
     induction_end = (induction_sessions - 1) * induction_every_days
     if induction_end >= course_days:
@@ -205,10 +197,8 @@ def protocol_explorer(patient: Patient | None = None) -> "SliderApp":
     >>> n["sessions"], n["above_line_percent"] > n["induction_only_above_percent"]
     (12, True)
     """
-    apps = _apps()
-    float_slider, int_slider = apps.float_slider, apps.int_slider
     base = patient or Patient()
-    dropdown_style = {"style": {"description_width": "260px"}, "layout": apps.APP_LAYOUT}
+    dropdown_style = {"style": dict(LABEL_STYLE), "layout": APP_LAYOUT}
     controls = {
         "dose_mg_per_kg": float_slider("Dose per infusion (mg/kg)", 0.1, 1.0, 0.05, 0.5),
         "induction_sessions": int_slider("Induction infusions (number)", 1, 12, 1, 6),
@@ -247,7 +237,7 @@ def protocol_explorer(patient: Patient | None = None) -> "SliderApp":
         )
         return _figure(full, stopped, v["line_g"], numbers), text, numbers
 
-    return apps.SliderApp(
+    return SliderApp(
         "Induction, then maintenance (IV infusions over 40 min)", controls, build,
         help_text=(
             "Hedges g measures the benefit against placebo in standard deviations: about 1 on the day after one standard "
