@@ -267,3 +267,44 @@ def call_with(probes: Sequence[tuple], round_to: int = 12) -> Callable[[Any], An
         return results
 
     return to_payload
+
+
+def judge_probe_results(
+    payload: Any,
+    probes: Sequence,
+    values_of: Callable[[str], Sequence[float]],
+    *,
+    tolerance: float,
+    misconceptions: Sequence[tuple[str, str, str]],
+    correct_message: str,
+    describe_miss: Callable[[Any, float, float], str],
+) -> tuple[bool, str, str | None]:
+    """Judge a function answer's results (``call_with(probes)``) against the model's, probe by probe.
+
+    ``values_of("reference")`` gives the right values; ``values_of(kind)`` the values a misconception gives, for
+    each ``(kind, misconception_id, message)``; ``describe_miss(probe, given, expected)`` explains the first probe
+    that differs when no recorded misconception matches.
+
+    >>> judge_probe_results([2.0], [(1,)], lambda kind: [2.0] if kind == "reference" else [4.0], tolerance=0.01,
+    ...                     misconceptions=[("double", "doubled", "You doubled it.")], correct_message="Right.",
+    ...                     describe_miss=lambda probe, given, expected: "off")
+    (True, 'Right.', None)
+    """
+    if not isinstance(payload, list) or len(payload) != len(probes):
+        raise ValueError(f"expected {len(probes)} numbers, one per probe")
+    values = [float(v) for v in payload]
+    if not all(math.isfinite(v) for v in values):
+        return False, "Your function returned a value that is not a finite number.", "not-a-number"
+
+    def close(kind: str, rel_tol: float) -> bool:
+        return all(math.isclose(v, e, rel_tol=rel_tol) for v, e in zip(values, values_of(kind)))
+
+    if close("reference", tolerance):
+        return True, correct_message, None
+    for kind, misconception, message in misconceptions:
+        if close(kind, 0.03):
+            return False, message, misconception
+    for probe, value, expected in zip(probes, values, values_of("reference")):
+        if not math.isclose(value, expected, rel_tol=tolerance):
+            return False, describe_miss(probe, value, expected), None
+    return False, "Some values differ from the model.", None  # pragma: no cover - one probe above always differs

@@ -14,7 +14,7 @@ from ...patient import Patient
 from ...regimen import HOURS_PER_DAY, Regimen
 from ...solver.simulate import simulate
 from ..answers import regimen_from_payload, regimen_to_payload
-from ..questions import Choice, Number, Option, Task, call_with, equals, scaled
+from ..questions import Choice, Number, Option, Task, call_with, equals, judge_probe_results, scaled
 
 INFUSION_MIN = 40.0
 
@@ -90,27 +90,14 @@ RATIO_MISCONCEPTIONS = (
 
 
 def _judge_ratios(payload) -> tuple[bool, str, str | None]:
-    if not isinstance(payload, list) or len(payload) != len(RATIO_PROBES):
-        raise ValueError(f"expected {len(RATIO_PROBES)} numbers, one per probe")
-    values = [float(v) for v in payload]
-    if not all(math.isfinite(v) for v in values):
-        return False, "Your function returned a value that is not a finite number.", "not-a-number"
-
-    def close(kind: str, tolerance: float) -> bool:
-        return all(math.isclose(v, e, rel_tol=tolerance) for v, e in zip(values, _probe_values(kind)))
-
-    if close("reference", RATIO_TOLERANCE):
-        return True, "Your function reproduces the model for every effect and interval tried.", None
-    for kind, misconception, message in RATIO_MISCONCEPTIONS:
-        if close(kind, 0.03):
-            return False, message, misconception
-    for (effect, every), value, expected in zip(RATIO_PROBES, values, _probe_values("reference")):
-        if not math.isclose(value, expected, rel_tol=RATIO_TOLERANCE):
-            return False, (
-                f"peak_ratio({effect!r}, {every:g}) returned {value:.3g}; the model gives {expected:.3g}. Check the dose "
-                f"(0.5 mg/kg over 40 min), the number of sessions ({RATIO_SESSIONS}) and which effect you read."
-            ), None
-    return False, "Some values differ from the model.", None  # pragma: no cover - one probe above always differs
+    return judge_probe_results(
+        payload, RATIO_PROBES, _probe_values, tolerance=RATIO_TOLERANCE, misconceptions=RATIO_MISCONCEPTIONS,
+        correct_message="Your function reproduces the model for every effect and interval tried.",
+        describe_miss=lambda probe, value, expected: (
+            f"peak_ratio({probe[0]!r}, {probe[1]:g}) returned {value:.3g}; the model gives {expected:.3g}. Check the dose "
+            f"(0.5 mg/kg over 40 min), the number of sessions ({RATIO_SESSIONS}) and which effect you read."
+        ),
+    )
 
 
 # ----- L07.q4: design a 12-week course ----------------------------------------------------------------------

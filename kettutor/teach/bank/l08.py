@@ -5,7 +5,6 @@ Expected numbers are asked of the model when first needed (cached), so they foll
 
 from __future__ import annotations
 
-import math
 from dataclasses import fields
 from functools import cache
 
@@ -15,7 +14,7 @@ from ...science.comedications import get_comedication
 from ...patient import Patient
 from ...regimen import Regimen
 from ...solver.simulate import simulate
-from ..questions import Choice, Number, Option, Task, call_with, equals, scaled
+from ..questions import Choice, Number, Option, Task, call_with, equals, judge_probe_results, scaled
 
 INFUSION_MIN = 40.0
 
@@ -111,27 +110,14 @@ AUC_MISCONCEPTIONS = (
 
 
 def _judge_auc(payload) -> tuple[bool, str, str | None]:
-    if not isinstance(payload, list) or len(payload) != len(AUC_PROBES):
-        raise ValueError(f"expected {len(AUC_PROBES)} numbers, one per probe")
-    values = [float(v) for v in payload]
-    if not all(math.isfinite(v) for v in values):
-        return False, "Your function returned a value that is not a finite number.", "not-a-number"
-
-    def close(kind: str, tolerance: float) -> bool:
-        return all(math.isclose(v, e, rel_tol=tolerance) for v, e in zip(values, _auc_values(kind)))
-
-    if close("reference", AUC_TOLERANCE):
-        return True, "Your function reproduces the model for every medicine and route tried.", None
-    for kind, misconception, message in AUC_MISCONCEPTIONS:
-        if close(kind, 0.03):
-            return False, message, misconception
-    for probe, value, expected in zip(AUC_PROBES, values, _auc_values("reference")):
-        if not math.isclose(value, expected, rel_tol=AUC_TOLERANCE):
-            return False, (
-                f"auc_ratio{probe!r} returned {value:.3g}; the model gives {expected:.3g}. Check the dose (0.5 mg/kg), "
-                "the route and that both patients are otherwise the default Patient()."
-            ), None
-    return False, "Some values differ from the model.", None  # pragma: no cover - one probe above always differs
+    return judge_probe_results(
+        payload, AUC_PROBES, _auc_values, tolerance=AUC_TOLERANCE, misconceptions=AUC_MISCONCEPTIONS,
+        correct_message="Your function reproduces the model for every medicine and route tried.",
+        describe_miss=lambda probe, value, expected: (
+            f"auc_ratio{probe!r} returned {value:.3g}; the model gives {expected:.3g}. Check the dose (0.5 mg/kg), "
+            "the route and that both patients are otherwise the default Patient()."
+        ),
+    )
 
 
 # ----- L08.q5: design a patient ------------------------------------------------------------------------------
