@@ -261,7 +261,7 @@ class ModalSolver:
         seg = np.searchsorted(self.schedule.times_h, t, side="right") - 1
         if np.any(seg < 0):
             raise ValueError("evaluation time before the start of the schedule.")
-        return seg, t - self.schedule.times_h[seg]
+        return seg, t - np.take(self.schedule.times_h, seg)
 
     def output(self, rows: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Linear outputs ``rows @ x(t)`` for rows (P, r, n) at times ``t`` (N,): shape (P, r, N).
@@ -392,7 +392,13 @@ def panel_edges(output_times: np.ndarray, schedule: Schedule, quadrature: Quadra
     start, stop = output_times[0], output_times[-1]
     boundaries = schedule.times_h
     kinds = boundary_kinds(schedule)
-    refined = [(boundaries[kinds == kind, None] + np.array(offsets)[None, :]).ravel() for kind, offsets in enumerate(quadrature.offsets_h)]
+    # each boundary's offsets reach to the next boundary, whose own offsets take over there
+    next_boundary = np.append(boundaries[1:], np.inf)
+    refined = []
+    for kind, offsets in enumerate(quadrature.offsets_h):
+        mine = kinds == kind
+        candidate = boundaries[mine, None] + np.array(offsets)[None, :]
+        refined.append(candidate[candidate < next_boundary[mine, None]])
     edges = np.concatenate([output_times, boundaries, *refined])
     edges = np.unique(edges[(edges >= start) & (edges <= stop)])
     if quadrature.max_spacing_h and edges.size > 1:
@@ -588,13 +594,14 @@ class _PanelGroup:
     hi: np.ndarray
     node_t: np.ndarray  # (J_g * order,)
     fast: dict[str, np.ndarray]  # drive outputs at the nodes, (P, M_g)
+    node_to_end_h: np.ndarray  # (J_g * order,): from each node to its panel's end
 
 
 def _weighted_forcing(group: _PanelGroup, mu: np.ndarray, forcing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """decay = e^{mu (t_end - s)} and forcing(s) * decay at every node, both shaped (P, m, J_g, order)."""
     count, modes = forcing.shape[:2]
     shape = (count, modes, group.lo.size, group.order)
-    decay = np.exp(mu[:, :, None] * (np.repeat(group.hi, group.order) - group.node_t)[None, None, :]).reshape(shape)
+    decay = np.exp(mu[:, :, None] * group.node_to_end_h[None, None, :]).reshape(shape)
     scaled = forcing.reshape(shape)
     scaled *= decay  # the forcing is not needed afterwards
     return decay, scaled
@@ -669,6 +676,7 @@ class EngineOutput:
         # each stage: exact propagation across panels; all but the last also evaluated at the nodes,
         # where later stages' drives read them
         earlier_nodes = [np.zeros((count, 0, g.node_t.size)) for g in groups]
+        panel_order = np.argsort(np.concatenate([g.index for g in groups]))  # group order -> time order
         edge_states, offset = [], 0
         for number, stage in enumerate(model.stages):
             size = stage.matrix.shape[1]
@@ -677,21 +685,20 @@ class EngineOutput:
             weighted = [
                 _weighted_forcing(g, mu, to_modes @ stage.drives(g.fast, earlier)) for g, earlier in zip(groups, earlier_nodes)
             ]
-            q = np.zeros((count, size, edges.size - 1))
-            for group, (_, scaled) in zip(groups, weighted):
-                q[:, :, group.index] = _modal_panel_integrals(group, scaled)
+            by_group = [_modal_panel_integrals(group, scaled) for group, (_, scaled) in zip(groups, weighted)]
+            q = np.take(np.concatenate(by_group, axis=2), panel_order, axis=2)  # groups' panels back in time order
             y = propagate_modes(mu, edges, q, np.einsum("pij,pj->pi", inv, initial[:, offset : offset + size]))
             edge_states.append(vec @ y)
             if number + 1 < len(model.stages):
                 earlier_nodes = [
-                    np.concatenate([earlier, vec @ _modal_node_values(g, mu, decay, scaled, y[:, :, g.index])], axis=1)
+                    np.concatenate([earlier, vec @ _modal_node_values(g, mu, decay, scaled, np.take(y, g.index, axis=2))], axis=1)
                     for g, (decay, scaled), earlier in zip(groups, weighted, earlier_nodes)
                 ]
             offset += size
 
         self.edge_time_h = edges
         self.edge_slow = np.concatenate(edge_states, axis=1)  # (P, ns, J+1)
-        self.slow = self.edge_slow[:, :, np.searchsorted(edges, time_h)]  # (P, ns, T)
+        self.slow = np.take(self.edge_slow, np.searchsorted(edges, time_h), axis=2)  # (P, ns, T)
         self._group_node_times = [g.node_t for g in groups]  # each sorted, so outputs go segment by segment
         self.node_time_h = np.concatenate(self._group_node_times)
         self._group_node_slow = earlier_nodes  # per group (P, states of all but the last stage, M_g)
@@ -722,7 +729,7 @@ class EngineOutput:
             node_t = (0.5 * (g_hi + g_lo)[:, None] + 0.5 * (g_hi - g_lo)[:, None] * nodes_x[None, :]).ravel()
             values = self.solver.output(drive_rows, node_t)
             fast = {name: values[:, i] for i, name in enumerate(self.model.drive_names)}
-            groups.append(_PanelGroup(order, index, g_lo, g_hi, node_t, fast))
+            groups.append(_PanelGroup(order, index, g_lo, g_hi, node_t, fast, np.repeat(g_hi, order) - node_t))
         return groups
 
     @property

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -137,7 +136,7 @@ def check_days(regimen: Regimen, days: object) -> float:
 
 def _warn_doses(patients: Sequence[Patient], regimen: Regimen) -> None:
     """Warn about doses (or maintenance infusion rates) beyond each route's validated range."""
-    distinct = {replace(e, time_h=0.0, session=0) for e in regimen.events}  # a course repeats a few doses
+    distinct = {(e.amount, e.unit, e.route, e.duration_h): e for e in regimen.events}.values()  # a course repeats a few doses
     for patient in patients:
         worst: dict[str, float] = {}
         for e in distinct:
