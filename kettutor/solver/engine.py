@@ -43,7 +43,7 @@ class Quadrature:
     """Where the slow states' drive integrals put panel edges, and how many Gauss points each panel gets.
 
     Edges are the output times, the dosing boundaries, after each boundary the offsets for its kind
-    (``offsets_h[kind]``, hours) and, if ``max_spacing_h`` is given, fixed edges that keep panels narrow
+    (``offsets_h[kind]``, hours) that fall before the next boundary and, if ``max_spacing_h`` is given, fixed edges that keep panels narrow
     whatever the output grid. A panel's Gauss order follows ``orders[kind]``: (hours since the last
     boundary up to which it applies, order) pairs.
     """
@@ -82,7 +82,7 @@ EXACT = Quadrature(
     max_spacing_h=_FIXED_SPACING_H,
 )
 # Cohort mode: outputs are sparse (daily), so edges come from offsets after each boundary that double from
-# 10 min to ~4 days, plus edges at 1-12 h, around where the slow effects peak. IV boluses keep the exact start; after depot doses and infusion changes the effect site
+# 10 min to ~4 days (or to the next boundary), plus edges at 1-12 h, around where the slow effects peak. IV boluses keep the exact start; after depot doses and infusion changes the effect site
 # rises smoothly, so 3-point panels from the boundary suffice. Validated against exact runs in
 # tests/test_cohort.py (acute peaks and slow states agree to ~1e-3 of their range).
 _DOUBLING_H = tuple(10.0 / 60.0 * 2.0 ** np.arange(10))
@@ -388,11 +388,10 @@ def boundary_kinds(schedule: Schedule) -> np.ndarray:
 
 def panel_edges(output_times: np.ndarray, schedule: Schedule, quadrature: Quadrature = EXACT) -> np.ndarray:
     """Quadrature panel edges: output times, boundaries and the ``quadrature``'s offsets after each
-    boundary for its kind."""
+    boundary for its kind, up to the next boundary (whose own offsets take over there)."""
     start, stop = output_times[0], output_times[-1]
     boundaries = schedule.times_h
     kinds = boundary_kinds(schedule)
-    # each boundary's offsets reach to the next boundary, whose own offsets take over there
     next_boundary = np.append(boundaries[1:], np.inf)
     refined = []
     for kind, offsets in enumerate(quadrature.offsets_h):
