@@ -18,7 +18,7 @@ is a blocked cumulative sum, so the whole year is vectorised.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -104,10 +104,11 @@ COHORT = Quadrature(
 SAME_EDGE_H = 1e-9  # a fixed edge this close before the next boundary (rounding apart) is that boundary
 CONVERGED_H = 1e-10  # a local maximum's time is settled when Newton moves it less than this (0.4 us)
 MAX_EXPONENT = 600.0  # keeps exp() of a block's span finite in the blocked cumulative sum
-# Output evaluation: points at least LATE_TAU_H after their segment's start drop modes whose exponential
+# Output evaluation (large batches): points at least LATE_TAU_H after their segment's start drop modes whose exponential
 # has fallen below e^-DECAYED_EXPONENT (~2e-22) there.
 LATE_TAU_H = 12.0
 DECAYED_EXPONENT = 50.0
+NEGLIGIBLE_MODE = 1e-16  # a mode whose term is below this share of the largest mode's (rounding) is skipped
 BATCH_BY_SEGMENT = 16  # from this many patients, outputs are evaluated segment by segment (no gathers)
 
 
@@ -196,6 +197,19 @@ def decompose(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     raise ArithmeticError("the model's rate matrix could not be diagonalised; check for identical rate constants.")
 
 
+SMALLEST_EXPONENT = -650.0  # e^-650 ~ 5e-283: far below anything the engine resolves, far above subnormals
+
+
+def decayed_exp(exponent: np.ndarray) -> np.ndarray:
+    """e^x for the decay exponents of modes (x <= 0), with x below -650 taken as -650.
+
+    Modes that have long decayed would otherwise underflow to subnormal numbers or zero, which common CPUs
+    compute about twenty times slower than normal numbers; e^-650 changes no result by more than rounding.
+    """
+    clipped = np.maximum(exponent, SMALLEST_EXPONENT)
+    return np.exp(clipped, out=clipped)
+
+
 def _phi1(rate: np.ndarray, tau: np.ndarray) -> np.ndarray:
     """(e^{rate tau} - 1) / rate for negative rates, accurate when rate tau is tiny (a very short infusion,
     a mode that hardly decays): expm1 keeps the digits that e^{rate tau} - 1 would cancel."""
@@ -232,7 +246,7 @@ class ModalSolver:
         z = np.zeros((count, n)) if initial_state is None else np.einsum("pij,pj->pi", inv, initial_state)
         jumps_modal = np.einsum("pij,pkj->pki", inv, schedule.jumps)
         steps = np.diff(times)
-        growth = np.exp(lam[:, None, :] * steps[None, :, None])  # (P, K-1, n)
+        growth = decayed_exp(lam[:, None, :] * steps[None, :, None])  # (P, K-1, n)
         phi = _phi1(lam[:, None, :], steps[None, :, None])
         for k in range(k_total):
             z = z + jumps_modal[:, k]
@@ -258,51 +272,55 @@ class ModalSolver:
         return self._acc_plus
 
     def _segments(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        seg = np.searchsorted(self.schedule.times_h, t, side="right") - 1
-        if np.any(seg < 0):
+        """Segment of each time (the latest boundary at or before it) and the hours since its start."""
+        times = self.schedule.times_h
+        seg = segment_index(times, t)
+        if seg.size and seg.min() < 0:
             raise ValueError("evaluation time before the start of the schedule.")
-        return seg, t - np.take(self.schedule.times_h, seg)
+        return seg, t - np.take(times, seg)
 
     def output(self, rows: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Linear outputs ``rows @ x(t)`` for rows (P, r, n) at times ``t`` (N,): shape (P, r, N).
 
-        Points long after their segment's start skip the modes that have decayed below double precision
-        there (e^{lambda tau} < e^-50), which is exact to rounding.
+        Modes that no row sees or no dose excites are skipped. In large batches, points long after their
+        segment's start also skip the modes that have decayed below double precision there
+        (e^{lambda tau} < e^-50), which is exact to rounding.
         """
         seg, tau = self._segments(t)
         w = np.einsum("prj,pjm->prm", rows, self.vec)  # (P, r, n)
         # z(t) = (z_k + beta_k/lam) e^{lam tau} - beta_k/lam
         shifted = self.beta / self.lam[:, None, :]
-        a = np.einsum("prm,pkm->pkrm", w, self.z_plus + shifted)
+        c = self.z_plus + shifted  # (P, K, n)
         b = np.einsum("prm,pkm->pkr", w, shifted)
-        active = np.any(a != 0.0, axis=(0, 1, 2))  # modes never excited or never seen
+        # modes never excited, or not seen by these rows: a mode whose share of every output is below
+        # rounding (an eigenvector's zero component comes out of the decomposition as ~1e-19) is dropped
+        largest = np.abs(w).max(axis=1) * np.abs(c).max(axis=1)  # (P, n): bound on each mode's term
+        active = np.any(largest > NEGLIGIBLE_MODE * largest.max(axis=1, keepdims=True), axis=0)
         out = np.empty((rows.shape[0], rows.shape[1], t.size))
-        decay_rate = np.abs(self.lam).min(axis=0)  # per mode, the slowest over patients
-        late = tau >= LATE_TAU_H
-        late_modes = active & (decay_rate * LATE_TAU_H < DECAYED_EXPONENT)
         if rows.shape[0] >= BATCH_BY_SEGMENT and np.all(np.diff(seg) >= 0):
             # large batches: segments whose points sit at the same times after their start share one
             # table of exponentials, and each group of segments is one batched matrix product
+            decay_rate = np.abs(self.lam).min(axis=0)  # per mode, the slowest over patients
+            late_modes = active & (decay_rate * LATE_TAU_H < DECAYED_EXPONENT)
+            a = w[:, None] * c[:, :, None]  # (P, K, r, n)
             for segments, span, tau_pattern in segment_patterns(self.schedule.times_h, t):
                 split = int(np.searchsorted(tau_pattern, LATE_TAU_H))
                 for first, last, modes in ((0, split, active), (split, span, late_modes)):
                     if first == last:
                         continue
                     keep = np.flatnonzero(modes)
-                    e = np.exp(self.lam[:, keep, None] * tau_pattern[None, None, first:last])  # (P, n_keep, N)
+                    e = decayed_exp(self.lam[:, keep, None] * tau_pattern[None, None, first:last])  # (P, n_keep, N)
                     count, rows_out = a.shape[0], a.shape[2]
                     stacked = a[:, segments.index][..., keep].reshape(count, -1, keep.size)  # (P, K_g r, n_keep)
                     values = (stacked @ e).reshape(count, segments.index.size, rows_out, -1) - b[:, segments.index][..., None]
                     out[:, :, segments.starts[:, None] + np.arange(first, last)] = values.transpose(0, 2, 1, 3)
             return out
-        for points, modes in ((~late, active), (late, late_modes)):
-            index = np.flatnonzero(points)
-            if index.size == 0:
-                continue
-            keep = np.flatnonzero(modes)
-            e = np.exp(self.lam[:, None, keep] * tau[None, index, None])  # (P, N, n_keep)
-            gathered = np.take(a[..., keep], seg[index], axis=1)  # (P, N, r, n_keep)
-            out[:, :, index] = np.einsum("pnrm,pnm->prn", gathered, e) - np.take(b, seg[index], axis=1).transpose(0, 2, 1)
+        # small batches: mode by mode along the points (long contiguous runs), one matrix product per patient
+        keep = np.flatnonzero(active)
+        modal = decayed_exp(self.lam[:, keep, None] * tau[None, None, :])  # (P, n_keep, N)
+        modal *= np.take(c[..., keep].transpose(0, 2, 1), seg, axis=2)
+        out = np.matmul(w[..., keep], modal, out=out)
+        out -= np.take(b.transpose(0, 2, 1), seg, axis=2)
         return out
 
     def accumulators(self, t: np.ndarray) -> np.ndarray:
@@ -374,9 +392,20 @@ def _segment_patterns(seg: np.ndarray, tau: np.ndarray, count: int):
         yield _SegmentGroup(present[members], starts[members]), size, tau[starts[members[0]] : starts[members[0]] + size]
 
 
+def segment_index(boundaries: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Index of the latest of the sorted ``boundaries`` at or before each time (-1 before the first), as
+    ``np.searchsorted(boundaries, t, side="right") - 1``. Sorted times (output grids, quadrature nodes) are
+    merged with the few boundaries instead of searched one by one, about ten times faster."""
+    if t.size < 64 or np.any(t[1:] < t[:-1]):
+        return np.searchsorted(boundaries, t, side="right") - 1
+    first_at_or_after = np.searchsorted(t, boundaries, side="left")  # where each boundary's segment starts
+    counts = np.diff(first_at_or_after, prepend=0, append=t.size)
+    return np.repeat(np.arange(-1, boundaries.size), counts)
+
+
 def hours_since_boundary(times: np.ndarray, boundaries: np.ndarray) -> np.ndarray:
     """Time (h) from the latest dosing boundary at or before each of ``times``."""
-    return times - boundaries[np.searchsorted(boundaries, times, side="right") - 1]
+    return times - boundaries[segment_index(boundaries, times)]
 
 
 def boundary_kinds(schedule: Schedule) -> np.ndarray:
@@ -386,9 +415,11 @@ def boundary_kinds(schedule: Schedule) -> np.ndarray:
     return np.where(iv_bolus, IV_BOLUS, np.where(doses, DEPOT_DOSE, RATE_CHANGE))
 
 
-def panel_edges(output_times: np.ndarray, schedule: Schedule, quadrature: Quadrature = EXACT) -> np.ndarray:
+def panel_edges(output_times: np.ndarray, schedule: Schedule, quadrature: Quadrature = EXACT) -> tuple[np.ndarray, np.ndarray]:
     """Quadrature panel edges: output times, boundaries and the ``quadrature``'s offsets after each
-    boundary for its kind, up to the next boundary (whose own offsets take over there)."""
+    boundary for its kind, up to the next boundary (whose own offsets take over there).
+
+    Returns (edges, position of each output time among them)."""
     start, stop = output_times[0], output_times[-1]
     boundaries = schedule.times_h
     kinds = boundary_kinds(schedule)
@@ -398,12 +429,29 @@ def panel_edges(output_times: np.ndarray, schedule: Schedule, quadrature: Quadra
         mine = kinds == kind
         candidate = boundaries[mine, None] + np.array(offsets)[None, :]
         refined.append(candidate[candidate < next_boundary[mine, None]])
-    edges = np.concatenate([output_times, boundaries, *refined])
-    edges = np.unique(edges[(edges >= start) & (edges <= stop)])
+    if np.all(output_times[1:] > output_times[:-1]):
+        edges, outputs_at = output_times, np.arange(output_times.size)
+    else:  # repeated output times share an edge
+        edges = np.unique(output_times)
+        outputs_at = np.searchsorted(edges, output_times)
+    extra = np.concatenate([boundaries, *refined])
+    edges, outputs_at = insert_edges(edges, extra[(extra >= start) & (extra <= stop)], outputs_at)
     if quadrature.max_spacing_h and edges.size > 1:
         fixed = _fixed_edges(edges, boundaries[(boundaries >= start) & (boundaries < stop)], stop, quadrature.max_spacing_h)
-        edges = np.insert(edges, np.searchsorted(edges, fixed), fixed)
-    return edges
+        edges, outputs_at = insert_edges(edges, fixed, outputs_at)
+    return edges, outputs_at
+
+
+def insert_edges(edges: np.ndarray, new: np.ndarray, tracked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique ``edges`` with the ``new`` times that are not already among them, and where the edges
+    at positions ``tracked`` (sorted) are afterwards. Cheaper than ``np.union1d`` and a search of every
+    tracked time when, as here, few edges are new."""
+    new = np.unique(new)
+    at = np.searchsorted(edges, new)
+    fresh = edges[np.minimum(at, edges.size - 1)] != new
+    new, at = new[fresh], at[fresh]
+    # np.insert puts each new time before the edge at its position: an edge moves by the count inserted at or before it
+    return np.insert(edges, at, new), tracked + segment_index(at, tracked) + 1
 
 
 def _fixed_edges(edges: np.ndarray, boundaries: np.ndarray, stop: float, spacing: tuple[tuple[float, float], ...]) -> np.ndarray:
@@ -474,7 +522,7 @@ def _pointwise_outputs(solver: "ModalSolver", patient: np.ndarray, rows: np.ndar
     seg, tau = solver._segments(t)
     lam = solver.lam[patient]  # (R, n)
     z = solver.z_plus[patient, seg] + solver.beta[patient, seg] / lam
-    modal = z * np.exp(lam * tau[:, None]) - solver.beta[patient, seg] / lam  # (R, n)
+    modal = z * decayed_exp(lam * tau[:, None]) - solver.beta[patient, seg] / lam  # (R, n)
     w = np.einsum("rjn,rnm->rjm", rows, solver.vec[patient])
     out = np.einsum("rjm,rm->rj", w, modal)
     return out[:, 0], out[:, 1]
@@ -510,7 +558,7 @@ def local_maxima(
     def derivatives(t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Value, slope and curvature at times ``t`` (R, k). In modal form z' = lam c e^{lam tau}: the input
         rate cancels from the derivatives."""
-        terms = c[:, None] * np.exp(lam[:, None] * (t - start[:, None])[..., None])  # (R, k, n)
+        terms = c[:, None] * decayed_exp(lam[:, None] * (t - start[:, None])[..., None])  # (R, k, n)
         return terms.sum(-1) - constant[:, None], (terms * lam[:, None]).sum(-1), (terms * (lam * lam)[:, None]).sum(-1)
 
     if scan > 0:
@@ -585,21 +633,36 @@ INTEGRATION_MATRICES = {order: _integration_matrix(order) for order in GAUSS_RUL
 
 @dataclass(frozen=True)
 class _PanelGroup:
-    """Panels integrated with one Gauss-Legendre order, and what the engine knows at their nodes."""
+    """Panels integrated with one Gauss-Legendre order, and what the engine knows at their nodes.
+
+    Nodes are stored node-major: all panels' first nodes, then all their second nodes, and so on (M_g =
+    order * J_g), so that every step of the quadrature works on long contiguous runs of panels.
+    """
 
     order: int
     index: np.ndarray  # which panels (positions in the edge list)
     lo: np.ndarray
     hi: np.ndarray
-    node_t: np.ndarray  # (J_g * order,)
+    node_t: np.ndarray  # (M_g,), node-major
     fast: dict[str, np.ndarray]  # drive outputs at the nodes, (P, M_g)
-    node_to_end_h: np.ndarray  # (J_g * order,): from each node to its panel's end
+    node_to_end_h: np.ndarray  # (M_g,): from each node to its panel's end
+    half_width_h: np.ndarray  # (J_g,): half of each panel's width
+
+    @property
+    def sorted_node_t(self) -> np.ndarray:
+        """The node times in time order (panel by panel), where the fast solution is evaluated."""
+        return self.node_t.reshape(self.order, -1).T.ravel()
+
+    def node_major(self, values: np.ndarray) -> np.ndarray:
+        """Values (..., M_g) at :attr:`sorted_node_t` reordered node-major, as :attr:`node_t`."""
+        panels = values.reshape(values.shape[:-1] + (-1, self.order))
+        return np.ascontiguousarray(np.swapaxes(panels, -1, -2)).reshape(values.shape)
 
 
 def _weighted_forcing(group: _PanelGroup, mu: np.ndarray, forcing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """decay = e^{mu (t_end - s)} and forcing(s) * decay at every node, both shaped (P, m, J_g, order)."""
+    """decay = e^{mu (t_end - s)} and forcing(s) * decay at every node, both shaped (P, m, order, J_g)."""
     count, modes = forcing.shape[:2]
-    shape = (count, modes, group.lo.size, group.order)
+    shape = (count, modes, group.order, group.lo.size)
     decay = np.exp(mu[:, :, None] * group.node_to_end_h[None, None, :]).reshape(shape)
     scaled = forcing.reshape(shape)
     scaled *= decay  # the forcing is not needed afterwards
@@ -610,7 +673,11 @@ def _modal_panel_integrals(group: _PanelGroup, scaled: np.ndarray) -> np.ndarray
     """q (P, m, J_g): integral over each panel of e^{mu (t_end - s)} forcing(s), by Gauss-Legendre, from
     ``scaled`` = forcing e^{mu (t_end - s)} at the nodes."""
     _, weights_x = GAUSS_RULES[group.order]
-    return (scaled.reshape(-1, group.order) @ weights_x).reshape(scaled.shape[:-1]) * (0.5 * (group.hi - group.lo))
+    integral = weights_x[0] * scaled[:, :, 0]
+    for k in range(1, group.order):
+        integral += weights_x[k] * scaled[:, :, k]
+    integral *= group.half_width_h
+    return integral
 
 
 def _modal_node_values(
@@ -622,10 +689,10 @@ def _modal_node_values(
     of the interpolated integrand (as accurate as the panel's Gauss rule). With ``decay`` = e^{mu (t_end - s)}
     and ``scaled`` = f decay this is [y_j e^{mu h} + (h/2) sum_k Q_ik scaled_k] / decay_i.
     """
-    whole = np.exp(mu[:, :, None] * (group.hi - group.lo)[None, None, :])  # e^{mu h} per panel
-    values = (scaled.reshape(-1, group.order) @ INTEGRATION_MATRICES[group.order].T).reshape(scaled.shape)  # one GEMM
-    values *= (0.5 * (group.hi - group.lo))[:, None]
-    values += (y_start * whole)[..., None]
+    whole = np.exp(mu[:, :, None] * (2.0 * group.half_width_h)[None, None, :])  # e^{mu h} per panel
+    values = np.matmul(INTEGRATION_MATRICES[group.order], scaled)  # (P, m, order, J_g)
+    values *= group.half_width_h
+    values += (y_start * whole)[:, :, None, :]
     values /= decay
     return values.reshape(values.shape[0], values.shape[1], -1)
 
@@ -665,16 +732,17 @@ class EngineOutput:
         self.output_names = tuple(model.outputs)
         self.fast = FastOutputs(model, solver, time_h)
 
-        edges = panel_edges(time_h, solver.schedule, quadrature)
+        edges, outputs_at = panel_edges(time_h, solver.schedule, quadrature)
         small_batch = model.kink_rows.shape[0] <= MAX_PATIENTS_WITH_KINK_EDGES
         if quadrature.kink_edges and model.kink_rows.shape[1] and small_batch:
-            edges = np.union1d(edges, kink_times(solver, model.kink_rows, edges))
+            edges, outputs_at = insert_edges(edges, kink_times(solver, model.kink_rows, edges), outputs_at)
         groups = self._panel_groups(edges)
         count = model.fast_matrix.shape[0]
         initial = model.slow_initial if initial_slow is None else initial_slow
         # each stage: exact propagation across panels; all but the last also evaluated at the nodes,
         # where later stages' drives read them
-        earlier_nodes = [np.zeros((count, 0, g.node_t.size)) for g in groups]
+        carried = sum(stage.matrix.shape[1] for stage in model.stages[:-1])  # states later stages read
+        node_states = [np.empty((count, carried, g.node_t.size)) for g in groups]
         panel_order = np.argsort(np.concatenate([g.index for g in groups]))  # group order -> time order
         edge_states, offset = [], 0
         for number, stage in enumerate(model.stages):
@@ -682,25 +750,24 @@ class EngineOutput:
             mu, vec, inv = diagonalise(stage.matrix)
             to_modes = inv @ stage.input  # (P, m, d)
             weighted = [
-                _weighted_forcing(g, mu, to_modes @ stage.drives(g.fast, earlier)) for g, earlier in zip(groups, earlier_nodes)
+                _weighted_forcing(g, mu, to_modes @ stage.drives(g.fast, states[:, :offset])) for g, states in zip(groups, node_states)
             ]
             by_group = [_modal_panel_integrals(group, scaled) for group, (_, scaled) in zip(groups, weighted)]
             q = np.take(np.concatenate(by_group, axis=2), panel_order, axis=2)  # groups' panels back in time order
             y = propagate_modes(mu, edges, q, np.einsum("pij,pj->pi", inv, initial[:, offset : offset + size]))
             edge_states.append(vec @ y)
             if number + 1 < len(model.stages):
-                earlier_nodes = [
-                    np.concatenate([earlier, vec @ _modal_node_values(g, mu, decay, scaled, np.take(y, g.index, axis=2))], axis=1)
-                    for g, (decay, scaled), earlier in zip(groups, weighted, earlier_nodes)
-                ]
+                for g, (decay, scaled), states in zip(groups, weighted, node_states):
+                    modal = _modal_node_values(g, mu, decay, scaled, np.take(y, g.index, axis=2))
+                    np.matmul(vec, modal, out=states[:, offset : offset + size])
             offset += size
 
         self.edge_time_h = edges
         self.edge_slow = np.concatenate(edge_states, axis=1)  # (P, ns, J+1)
-        self.slow = np.take(self.edge_slow, np.searchsorted(edges, time_h), axis=2)  # (P, ns, T)
-        self._group_node_times = [g.node_t for g in groups]  # each sorted, so outputs go segment by segment
-        self.node_time_h = np.concatenate(self._group_node_times)
-        self._group_node_slow = earlier_nodes  # per group (P, states of all but the last stage, M_g)
+        self.slow = np.take(self.edge_slow, outputs_at, axis=2)  # (P, ns, T)
+        self._groups = [replace(g, fast={}) for g in groups]  # where the nodes are (their values are kept below)
+        self.node_time_h = np.concatenate([g.node_t for g in groups])  # group by group, each node-major
+        self._group_node_slow = node_states  # per group (P, states of all but the last stage, M_g)
         self._group_offsets = np.cumsum([0] + [g.node_t.size for g in groups])
         self._node_drive_values = {name: np.concatenate([g.fast[name] for g in groups], axis=-1) for name in model.drive_names}
         self._cache: dict[str, np.ndarray] = {}
@@ -709,14 +776,14 @@ class EngineOutput:
         """Split panels by quadrature order and evaluate the drive outputs at their nodes."""
         lo, hi = edges[:-1], edges[1:]
         boundaries = self.solver.schedule.times_h
-        last = np.searchsorted(boundaries, lo, side="right") - 1
+        last = segment_index(boundaries, lo)
         since, kind = lo - boundaries[last], boundary_kinds(self.solver.schedule)[last]
         order_of_panel = np.empty(lo.size, dtype=int)
         for number, rule in enumerate(self.quadrature.orders):
             mine = kind == number
             limits = [limit for limit, _ in rule]
             order_of_panel[mine] = np.array([order for _, order in rule])[np.searchsorted(limits, since[mine], side="right")]
-        orders = sorted(set(order_of_panel.tolist()), reverse=True)
+        orders = sorted({order for rule in self.quadrature.orders for _, order in rule}, reverse=True)
         drive_rows = np.stack([self.model.outputs[name] for name in self.model.drive_names], axis=1)
         groups = []
         for order in orders:
@@ -725,10 +792,12 @@ class EngineOutput:
                 continue
             nodes_x, _ = GAUSS_RULES[order]
             g_lo, g_hi = lo[index], hi[index]
-            node_t = (0.5 * (g_hi + g_lo)[:, None] + 0.5 * (g_hi - g_lo)[:, None] * nodes_x[None, :]).ravel()
-            values = self.solver.output(drive_rows, node_t)
-            fast = {name: values[:, i] for i, name in enumerate(self.model.drive_names)}
-            groups.append(_PanelGroup(order, index, g_lo, g_hi, node_t, fast, np.repeat(g_hi, order) - node_t))
+            half = 0.5 * (g_hi - g_lo)
+            node_t = (0.5 * (g_hi + g_lo)[None, :] + half[None, :] * nodes_x[:, None]).ravel()  # node-major
+            group = _PanelGroup(order, index, g_lo, g_hi, node_t, {}, np.repeat(g_hi[None, :], order, axis=0).ravel() - node_t, half)
+            values = group.node_major(self.solver.output(drive_rows, group.sorted_node_t))
+            group.fast.update({name: values[:, i] for i, name in enumerate(self.model.drive_names)})
+            groups.append(group)
         return groups
 
     @property
@@ -759,7 +828,8 @@ class EngineOutput:
         key = f"node:{name}"
         if key not in self._cache:
             rows = self.model.outputs[name][:, None, :]
-            self._cache[key] = np.concatenate([self.solver.output(rows, t)[:, 0] for t in self._group_node_times], axis=-1)
+            # evaluated in time order (segment by segment), stored in the nodes' order
+            self._cache[key] = np.concatenate([g.node_major(self.solver.output(rows, g.sorted_node_t)[:, 0]) for g in self._groups], axis=-1)
         return self._cache[key]
 
     @property
