@@ -641,8 +641,6 @@ class _PanelGroup:
 
     order: int
     index: np.ndarray  # which panels (positions in the edge list)
-    lo: np.ndarray
-    hi: np.ndarray
     node_t: np.ndarray  # (M_g,), node-major
     fast: dict[str, np.ndarray]  # drive outputs at the nodes, (P, M_g)
     node_to_end_h: np.ndarray  # (M_g,): from each node to its panel's end
@@ -662,7 +660,7 @@ class _PanelGroup:
 def _weighted_forcing(group: _PanelGroup, mu: np.ndarray, forcing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """decay = e^{mu (t_end - s)} and forcing(s) * decay at every node, both shaped (P, m, order, J_g)."""
     count, modes = forcing.shape[:2]
-    shape = (count, modes, group.order, group.lo.size)
+    shape = (count, modes, group.order, group.half_width_h.size)
     decay = np.exp(mu[:, :, None] * group.node_to_end_h[None, None, :]).reshape(shape)
     scaled = forcing.reshape(shape)
     scaled *= decay  # the forcing is not needed afterwards
@@ -794,7 +792,7 @@ class EngineOutput:
             g_lo, g_hi = lo[index], hi[index]
             half = 0.5 * (g_hi - g_lo)
             node_t = (0.5 * (g_hi + g_lo)[None, :] + half[None, :] * nodes_x[:, None]).ravel()  # node-major
-            group = _PanelGroup(order, index, g_lo, g_hi, node_t, {}, np.repeat(g_hi[None, :], order, axis=0).ravel() - node_t, half)
+            group = _PanelGroup(order, index, node_t, {}, np.repeat(g_hi[None, :], order, axis=0).ravel() - node_t, half)
             values = group.node_major(self.solver.output(drive_rows, group.sorted_node_t))
             group.fast.update({name: values[:, i] for i, name in enumerate(self.model.drive_names)})
             groups.append(group)
